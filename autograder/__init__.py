@@ -1,0 +1,29 @@
+"""The course's grading side: per-exercise test definitions, golden files, hidden tests.
+
+Layout, one folder per assignment id (the same id as ``source/<id>/`` and
+``release/<id>/``):
+
+- ``autograder/<id>/exercises.py``: one definition per exercise (its cases,
+  public or hidden, and the common mistakes it recognises);
+- ``autograder/<id>/golden.json``: every case with the reference outputs,
+  written by ``python -m autograder.golden`` from the source notebook's
+  solutions (``source/<id>/public_cases.json`` is its public part).
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Assignment ids, in course order.
+ASSIGNMENTS = [
+    "c1w2_python_basics",
+    "c1w2_logistic_regression",
+]
+
+
+def source_notebook(assignment):
+    return ROOT / "source" / assignment / f"{assignment}.ipynb"
+
+
+def release_notebook(assignment):
+    return ROOT / "release" / assignment / f"{assignment}.ipynb"

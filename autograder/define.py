@@ -1,0 +1,45 @@
+"""The vocabulary of ``autograder/<id>/exercises.py``: exercises and their cases."""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+def rng(seed):
+    """A seeded generator for a case's random inputs."""
+    return np.random.default_rng(seed)
+
+
+@dataclass
+class Case:
+    """One call of the exercise: positional `args`, keyword `kwargs`.
+
+    `public` cases are also the student's public tests; every case is a
+    hidden test.  Values are compared with numpy's allclose(rtol, atol).
+    """
+    args: tuple = ()
+    kwargs: dict = field(default_factory=dict)
+    public: bool = False
+    rtol: float = 1e-6
+    atol: float = 1e-9
+
+
+@dataclass
+class Exercise:
+    """One graded exercise: the answer cell whose nbgrader grade_id is `name`.
+
+    kind: "function" (the answer defines a function `name`) or "value" (it
+        assigns a variable `name`).
+    outputs: names of the returned values, used in messages.
+    deps: other graded functions this one calls. Its tests replay the
+        reference results of those calls, so a mistake in a dependency
+        costs only the dependency's points.
+    mistakes: {hint: function} -- common wrong versions, called with the
+        case's arguments; a result equal to one of them gets its hint.
+    """
+    name: str
+    cases: list
+    outputs: tuple = ("the returned value",)
+    kind: str = "function"
+    deps: tuple = ()
+    mistakes: dict = field(default_factory=dict)

@@ -1,0 +1,29 @@
+"""Entry point of the hidden tests in the source notebooks.
+
+A test cell of a source notebook ends with
+
+    ### BEGIN HIDDEN TESTS
+    from autograder.hidden import check
+    check("<assignment id>", "<exercise>", <exercise>)
+    ### END HIDDEN TESTS
+
+which runs every case of the exercise (the public ones and the hidden ones)
+against the golden file and raises AssertionError on the first difference.
+"""
+
+import functools
+import json
+
+from autograder import ROOT
+from autograder.engine import run_exercise
+
+
+@functools.lru_cache(maxsize=None)
+def golden(assignment):
+    with open(ROOT / "autograder" / assignment / "golden.json", encoding="utf-8") as f:
+        return {e["name"]: e for e in json.load(f)["exercises"]}
+
+
+def check(assignment, name, target):
+    exercise = golden(assignment)[name]
+    run_exercise(exercise, target, exercise["cases"])

@@ -1,0 +1,110 @@
+"""Write the canned submissions used to test the grading (python tests/submissions/make.py).
+
+Each canned submission is a release notebook filled in the way a student
+would: every answer cell gets the reference solution (the source cell
+without nbgrader's markers), except the exercises listed below, which get a
+planted mistake.  Beside each notebook, <name>.expected.json (written by
+hand) gives the score each exercise must get.
+
+    tests/submissions/<assignment id>/<name>.ipynb
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+
+# {assignment: {submission name: {exercise: code of the answer cell}}}
+PLANTED = {
+    "c1w2_python_basics": {
+        "mistakes": {
+            "sigmoid": '''
+def sigmoid(x):
+    """Planted mistake: the sign inside exp is flipped."""
+    return 1 / (1 + np.exp(x))
+''',
+            "normalize_rows": '''
+def normalize_rows(x):
+    """Planted mistake: divides each column, not each row, by its norm."""
+    return x / np.linalg.norm(x, axis=0, keepdims=True)
+''',
+            "L2": '''
+def L2(yhat, y):
+    """Planted mistake: returns the Euclidean norm instead of the sum of squares."""
+    return np.sqrt(np.sum((y - yhat) ** 2))
+''',
+        },
+    },
+    "c1w2_logistic_regression": {
+        "mistakes": {
+            "initialize_with_zeros": '''
+def initialize_with_zeros(dim):
+    """Planted mistake: b is the integer 0, not the float 0.0."""
+    return np.zeros((dim, 1)), 0
+''',
+            "propagate": '''
+def propagate(w, b, X, Y):
+    """Planted mistake: dw is not divided by m."""
+    m = X.shape[1]
+    A = sigmoid(np.dot(w.T, X) + b)
+    cost = np.squeeze(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / m)
+    grads = {"dw": np.dot(X, (A - Y).T), "db": np.sum(A - Y) / m}
+    return grads, cost
+''',
+            "predict": '''
+def predict(w, b, X):
+    """Planted mistake: returns booleans instead of 0./1. floats."""
+    return sigmoid(np.dot(w.T, X) + b) > 0.5
+''',
+        },
+    },
+}
+
+
+def solution(cell):
+    """The source answer cell as a student would write it: without nbgrader's markers."""
+    return re.sub(r"\n?[ \t]*### (BEGIN|END) SOLUTION[ \t]*", "", cell.source)
+
+
+def make(assignment, name, planted):
+    source = nbformat.read(ROOT / "source" / assignment / f"{assignment}.ipynb", as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: solution(c) for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    unknown = set(planted) - set(answers)
+    if unknown:
+        raise SystemExit(f"{assignment}/{name}: no answer cell named {sorted(unknown)}")
+    nb = nbformat.read(ROOT / "release" / assignment / f"{assignment}.ipynb", as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = planted[grade_id].strip() if grade_id in planted else answers[grade_id]
+    return nbformat.writes(nb) + "\n"
+
+
+def main():
+    check = "--check" in sys.argv
+    stale = []
+    for assignment, submissions in PLANTED.items():
+        for name, planted in submissions.items():
+            path = HERE / assignment / f"{name}.ipynb"
+            text = make(assignment, name, planted)
+            if path.exists() and path.read_text(encoding="utf-8") == text:
+                continue
+            if check:
+                stale.append(str(path.relative_to(ROOT)))
+            else:
+                path.parent.mkdir(exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+                print(f"wrote {path.relative_to(ROOT)}")
+    if stale:
+        print("out of date (run python tests/submissions/make.py): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
