@@ -13,9 +13,11 @@ through the reference solution of ``source/<id>/<id>.ipynb`` and writes
 """
 
 import argparse
+import contextlib
 import copy
 import importlib
 import inspect
+import io
 import json
 import sys
 import types
@@ -61,7 +63,8 @@ def _call_recording(function, namespace, deps, args, kwargs):
         patched[dep] = recorder
     clone = types.FunctionType(function.__code__, patched, function.__name__, function.__defaults__,
                                function.__closure__)
-    result = clone(*args, **kwargs)
+    with contextlib.redirect_stdout(io.StringIO()):  # cases with print_cost=True print
+        result = clone(*args, **kwargs)
     return result, {dep: r for dep, r in records.items() if r}
 
 

@@ -63,6 +63,10 @@ def test_source_notebook_runs_with_every_test_passing(assignment):
     for cell in nb.cells:
         if nbgrader(cell).get("grade"):
             assert stream_text(nb, cell.id).strip() == "All tests passed.", cell.id
+    if assignment == "c1w2_logistic_regression":  # the text states the accuracies the training prints
+        printed = re.findall(r"(?:train|test) accuracy: ([\d.]+ %)", stream_text(nb, "train"))
+        stated = next(c.source for c in nb.cells if c.id == "md-results")
+        assert len(printed) == 2 and all(p in stated for p in printed), (printed, stated)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)

@@ -44,9 +44,9 @@ def test_release_has_no_solution_and_no_hidden_test(assignment):
         for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "autograder", '"public": '):
             assert marker not in content, f"release/{assignment}/{path} contains {marker!r}"
     notebook = text[Path(f"{assignment}.ipynb")]
-    sources = "\n".join(c.source for c in nbformat.reads(notebook, as_version=4).cells)
-    leaked = [line for line in solution_lines(assignment) if line in sources]
-    assert not leaked, f"solution lines in the release: {leaked}"
+    code = "\n".join(c.source for c in nbformat.reads(notebook, as_version=4).cells if c.cell_type == "code")
+    leaked = [line for line in solution_lines(assignment) if line in code]
+    assert not leaked, f"solution lines in the release's code cells: {leaked}"
     assert not (folder / "golden.json").exists()
 
 
