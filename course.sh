@@ -29,7 +29,7 @@ setup() {
     fi
     [ -x .venv/bin/python ] || python3 -m venv .venv
     local stamp=.venv/.course-installed want
-    want=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
+    want=$( (pwd; cat requirements.txt pyproject.toml) | sha256sum | cut -d" " -f1)  # the editable install records this folder
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         echo "Installing the pinned Python packages into .venv (a few minutes the first time)"
         .venv/bin/python -m pip install --quiet -r requirements.txt

@@ -15,20 +15,24 @@ def is_answer(cell):
     return cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution", False)
 
 
-def reference_namespace(assignment):
-    """Run the notebook's `imports` cell and every answer cell; return the namespace.
-
-    The answer cells hold the reference solutions between nbgrader's
-    solution markers (comments, so the cells run as they are).
-    """
-    path = source_notebook(assignment)
+def answers_namespace(path, label):
+    """Run a notebook's `imports` cell and every answer cell; return the namespace they define."""
     nb = nbformat.read(path, as_version=4)
-    namespace = {"__name__": f"reference_{assignment}"}
+    namespace = {"__name__": label}
     sys.path.insert(0, str(path.parent))
     try:
         for cell in nb.cells:
             if cell.cell_type == "code" and (grade_id(cell) == "imports" or is_answer(cell)):
-                exec(compile(cell.source, f"<{assignment}:{grade_id(cell)}>", "exec"), namespace)
+                exec(compile(cell.source, f"<{label}:{grade_id(cell)}>", "exec"), namespace)
     finally:
         sys.path.remove(str(path.parent))
     return namespace
+
+
+def reference_namespace(assignment):
+    """The reference solutions: the answer cells of the source notebook.
+
+    They hold the solutions between nbgrader's solution markers (comments,
+    so the cells run as they are).
+    """
+    return answers_namespace(source_notebook(assignment), f"reference_{assignment}")

@@ -19,8 +19,24 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
 # {assignment: {submission name: {exercise: code of the answer cell}}}
+#   correct      every answer is the reference solution
+#   mistakes     one plain mistake in some exercises (the public tests catch them)
+#   hidden_only  mistakes that pass the public tests and only the hidden tests catch
 PLANTED = {
     "c1w2_python_basics": {
+        "correct": {},
+        "hidden_only": {
+            "basic_sigmoid": '''
+def basic_sigmoid(x):
+    """Planted mistake: hard-codes the public tests' expected outputs."""
+    return {1.5: 0.8175744761936437, -0.75: 0.320821300824607}[x]
+''',
+            "image2vector": '''
+def image2vector(image):
+    """Planted mistake: assumes a depth of 2, which is right for the public test's image only."""
+    return image.reshape(image.shape[0] * image.shape[1] * 2, 1)
+''',
+        },
         "mistakes": {
             "sigmoid": '''
 def sigmoid(x):
@@ -40,6 +56,27 @@ def L2(yhat, y):
         },
     },
     "c1w2_logistic_regression": {
+        "correct": {},
+        "hidden_only": {
+            "initialize_with_zeros": '''
+def initialize_with_zeros(dim):
+    """Planted mistake: the public test's dim, 3, is hard-coded."""
+    return np.zeros((3, 1)), 0.0
+''',
+            "optimize": '''
+def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.09, print_cost=False):
+    """Planted mistake: the default learning rate is 0.09, not 0.009 (the public test passes its own)."""
+    w = copy.deepcopy(w)
+    costs = []
+    for i in range(num_iterations):
+        grads, cost = propagate(w, b, X, Y)
+        w = w - learning_rate * grads["dw"]
+        b = b - learning_rate * grads["db"]
+        if i % 100 == 0:
+            costs.append(cost)
+    return {"w": w, "b": b}, grads, costs
+''',
+        },
         "mistakes": {
             "initialize_with_zeros": '''
 def initialize_with_zeros(dim):
