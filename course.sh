@@ -4,8 +4,8 @@
 #   bash course.sh        # set up, then: data sets, releases, nbgrader grading run, score table
 #   bash course.sh test   # set up, then: every test (pytest)
 #
-# Setting up installs what is missing and nothing else: Debian packages (when run as root,
-# or with sudo), a virtual environment in .venv with the pinned requirements.txt, and this
+# Setting up installs what is missing and nothing else: Debian packages (python3-venv, bubblewrap;
+# as root, or with sudo), a virtual environment in .venv with the pinned requirements.txt, and this
 # repository's grading package (editable), so that re-runs are quick.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,6 +20,7 @@ setup() {
     fi
     local missing=()
     python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
+    command -v bwrap >/dev/null || missing+=(bubblewrap)  # the grader's sandbox
     if [ ${#missing[@]} -gt 0 ]; then
         local sudo=""
         [ "$(id -u)" = 0 ] || sudo="sudo"

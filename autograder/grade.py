@@ -1,0 +1,183 @@
+"""Grade one submitted notebook: only its answer cells, run in the sandbox, judged outside it.
+
+    python -m autograder grade SUBMISSION.ipynb --assignment ID [--results results.json]
+
+prints a table (exercise, points, max, message) and writes a results file in
+Gradescope's format.  The exit status is 0 whenever a grade was produced,
+however broken the submission; 2 for a wrong command line or a missing sandbox.
+
+What counts: the code of the cells whose nbgrader grade_id names an exercise
+(the answer cells). Everything else in the file -- tests, helpers, locked
+cells, outputs -- is ignored; the assignment's own imports cell is run first.
+Each exercise is worth its test cell's points in the source notebook, shared
+equally among its cases, so a function right on some inputs gets part of
+them.  Exercises that call earlier ones get the reference results of those
+calls (see public_tests._Replay), so one wrong function costs only its points.
+"""
+
+import argparse
+import functools
+import json
+import sys
+from pathlib import Path
+
+from autograder import ASSIGNMENTS, source_notebook
+from autograder.engine import Mismatch, decode, engine
+from autograder.hidden import golden
+from autograder import sandbox
+
+MAX_NOTEBOOK_BYTES = 20 << 20
+LIMITS = {"seconds": 20, "memory": 2 << 30, "output": 1 << 20, "result": 16 << 20}
+SUBMISSION_SECONDS = 120
+
+
+@functools.lru_cache(maxsize=None)
+def assignment_facts(assignment):
+    """(setup code, {exercise: points}) from the source notebook."""
+    cells = json.loads(source_notebook(assignment).read_text(encoding="utf-8"))["cells"]  # json: nbformat is slow to import
+    meta = [c["metadata"].get("nbgrader", {}) for c in cells]
+    setup = next("".join(c["source"]) for c, m in zip(cells, meta) if m.get("grade_id") == "imports")
+    points = {m["grade_id"].removesuffix("_test"): float(m["points"]) for m in meta if m.get("grade")}
+    return setup, points
+
+
+def read_answers(path, names):
+    """Return ({exercise: code}, {exercise: note}, problem with the whole file or None)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        return {}, {}, f"the submission cannot be read ({error.strerror})"
+    if size > MAX_NOTEBOOK_BYTES:
+        return {}, {}, (f"the notebook is {size / 2**20:.0f} MB, over the {MAX_NOTEBOOK_BYTES >> 20} MB limit: "
+                        "clear its outputs (Edit > Clear Outputs of All Cells), save, and submit again")
+    try:
+        data = json.loads(path.read_bytes())
+    except (ValueError, UnicodeDecodeError) as error:
+        return {}, {}, (f"the file is not a valid notebook (JSON error: {str(error)[:120]}); it may be damaged: "
+                        "download it again from JupyterLab (File > Download) and submit that")
+    version = data.get("nbformat") if isinstance(data, dict) else None
+    if version != 4:
+        return {}, {}, (f"the notebook is saved in format {version!r}, and the course needs format 4: open it in "
+                        "JupyterLab, save it, and submit again")
+    answers, notes = {}, {}
+    cells = data.get("cells") if isinstance(data.get("cells"), list) else []
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
+        name = meta.get("grade_id") if isinstance(meta, dict) else None
+        if name not in names:
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else source
+        if not isinstance(source, str):
+            continue
+        if name in answers:
+            notes[name] = f"{name}: several cells are marked as its answer (a copied cell?); the first one was graded"
+            continue
+        answers[name] = source
+    for name in names:
+        if name not in answers:
+            notes.setdefault(name, f"its answer cell is missing (deleted, or its metadata changed): "
+                                   f"copy your code into a fresh copy of the assignment")
+    return answers, notes, None
+
+
+def _judge(exercise, case, result):
+    """None if the case passed, else the message."""
+    if "error" in result:
+        return result["error"]
+    try:
+        changed = engine.changed_arguments(exercise, case, decode(result["after"])) if "after" in result else []
+        engine.judge_case(exercise, case, decode(result["output"]), changed)
+    except Mismatch as mismatch:
+        return str(mismatch)
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError) as error:
+        return f"returned something the grader could not read ({type(error).__name__}: {error})"
+    return None
+
+
+def grade(path, assignment):
+    """Grade a notebook; return a report {"exercises": [{name, score, max_score, output}], "score", "problem"}."""
+    exercises = list(golden(assignment).values())
+    names = [e["name"] for e in exercises]
+    setup, points = assignment_facts(assignment)
+    answers, notes, problem = read_answers(path, names)
+    results = {}
+    if problem is None and answers:
+        task = dict(LIMITS, setup=setup, cells=[[n, answers.get(n)] for n in names],
+                    exercises=[dict(e, cases=[{k: v for k, v in c.items() if k not in ("expected", "mistakes")}
+                                              for c in e["cases"]]) for e in exercises])
+        lines, problem = sandbox.run(task, SUBMISSION_SECONDS)
+        results = {line.get("exercise"): line for line in lines if isinstance(line, dict)}
+    stopped_in = next((n for n in names if n in answers and n not in results), None) if problem else None
+    report = []
+    for exercise in exercises:
+        name, cases, worth = exercise["name"], exercise["cases"], points[exercise["name"]]
+        result = results.get(name)
+        if name not in answers:
+            messages = [notes.get(name) or problem]
+        elif result is None and name == stopped_in:
+            messages = [f"{problem}, while this exercise ran: did its code stop the grader's process?"]
+        elif result is None:
+            messages = [f"not graded: {problem}, while {stopped_in} ran"]
+        elif "error" in result or not isinstance(result.get("cases"), list) or len(result["cases"]) != len(cases):
+            messages = [str(result.get("error", "the sandbox returned a malformed result"))]
+        else:
+            messages = [_judge(exercise, case, r if isinstance(r, dict) else {"error": "malformed result"})
+                        for case, r in zip(cases, result["cases"])]
+        failed = [(i, m) for i, m in enumerate(messages, 1) if m is not None]
+        passed = len(cases) - len(failed) if len(messages) == len(cases) else 0
+        score = round(worth * passed / len(cases), 2)
+        if not failed:
+            output = f"all {len(cases)} cases passed"
+        elif len(messages) == len(cases):
+            first, message = failed[0]
+            output = f"{passed} of {len(cases)} cases passed; case {first}: {message}"
+        else:
+            output = f"0 of {len(cases)} cases graded: {messages[0]}"
+        if name in notes and name in answers:
+            output = f"{notes[name]}. {output}"
+        printed = max((r.get("printed", 0) for r in (result or {}).get("cases", []) if isinstance(r, dict)), default=0)
+        if isinstance(printed, int) and printed > 1 << 20:
+            output += f" (note: it printed {printed / 2**20:.0f} MB while tested; prints slow grading down)"
+        report.append({"name": name, "score": score, "max_score": worth, "output": output})
+    return {"assignment": assignment, "exercises": report, "score": round(sum(e["score"] for e in report), 2),
+            "max_score": sum(e["max_score"] for e in report), "problem": problem}
+
+
+def gradescope(report):
+    """The report in Gradescope's results.json format."""
+    return {"score": report["score"],
+            "output": report["problem"] or f"{report['score']:g} / {report['max_score']:g} points",
+            "visibility": "visible", "stdout_visibility": "hidden",
+            "tests": [{"name": e["name"], "score": e["score"], "max_score": e["max_score"],
+                       "output": e["output"], "visibility": "visible"} for e in report["exercises"]]}
+
+
+def table(report):
+    lines = [f"{'exercise':24s} {'points':>7s} {'max':>5s}  message"]
+    for e in report["exercises"]:
+        message = e["output"].replace("\n", " ")
+        lines.append(f"{e['name']:24s} {e['score']:>7g} {e['max_score']:>5g}  {message[:160]}")
+    lines.append(f"{'TOTAL':24s} {report['score']:>7g} {report['max_score']:>5g}"
+                 + (f"  {report['problem']}" if report["problem"] else ""))
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder grade", description=__doc__.split("\n\n")[0])
+    parser.add_argument("submission", help="the student's .ipynb file")
+    parser.add_argument("--assignment", required=True, choices=ASSIGNMENTS)
+    parser.add_argument("--results", help="write Gradescope's results.json here")
+    options = parser.parse_args(argv)
+    try:
+        report = grade(options.submission, options.assignment)
+    except sandbox.SandboxUnavailable as error:
+        print(f"cannot grade: {error}", file=sys.stderr)
+        return 2
+    print(table(report))
+    if options.results:
+        Path(options.results).write_text(json.dumps(gradescope(report), indent=1) + "\n", encoding="utf-8")
+    return 0

@@ -1,0 +1,256 @@
+"""Runs a student's answers INSIDE the sandbox (see sandbox.py); standard library, numpy and the engine only.
+
+It reads one task from standard input, as JSON:
+
+    {"setup": code run once, first (the assignment's own imports cell),
+     "cells": [[exercise name, code of the student's answer cell or null], ...] in notebook order,
+     "exercises": [exercise, ...] as in the golden files, with no expected values,
+     "seconds": wall-clock limit per exercise, "memory": address-space limit in bytes,
+     "output": limit in bytes on what the student's code may print}
+
+For each exercise it forks a child that defines the student's answers up to
+that exercise, forbids itself to create processes (seccomp), and calls the
+function on every case.  The child sends back what the function returned;
+this process writes one JSON line per exercise on standard output:
+
+    {"exercise": name, "cases": [{"output": encoded value, "after": encoded arguments after the call,
+                                  "printed": characters printed} or {"error": message}, ...]}
+    or {"exercise": name, "error": message}
+
+It never sees the expected outputs: the comparison happens outside.
+"""
+
+import ctypes
+import json
+import os
+import platform
+import resource
+import select
+import signal
+import struct
+import sys
+import time
+import traceback
+
+import public_tests as engine
+
+# --- seccomp: a child may start threads but no process -----------------------
+
+_SYSCALLS = {  # machine: (audit arch, clone, clone3, fork or None, vfork or None)
+    "x86_64": (0xC000003E, 56, 435, 57, 58),
+    "aarch64": (0xC00000B7, 220, 435, None, None),
+}
+
+
+def _forbid_new_processes():
+    """Install a seccomp filter: fork, vfork and clone without CLONE_THREAD fail with EAGAIN."""
+    if platform.machine() not in _SYSCALLS:
+        return False
+    arch, clone, clone3, fork, vfork = _SYSCALLS[platform.machine()]
+    allow, eagain, enosys = 0x7FFF0000, 0x00050000 | 11, 0x00050000 | 38
+    ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
+
+    program = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, eagain), (ld, 0, 0, 0),
+               (jeq, 0, 1, clone3), (ret, 0, 0, enosys)]  # glibc falls back to clone for threads
+    for number in (fork, vfork):
+        if number is not None:
+            program += [(jeq, 0, 1, number), (ret, 0, 0, eagain)]
+    program += [(jeq, 1, 0, clone), (ret, 0, 0, allow),
+                (ld, 0, 0, 16), (jset, 0, 1, 0x00010000), (ret, 0, 0, allow), (ret, 0, 0, eagain)]
+    raw = b"".join(struct.pack("HBBI", *instruction) for instruction in program)
+    buffer = ctypes.create_string_buffer(raw)
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
+    fprog = Program(len(program), ctypes.cast(buffer, ctypes.c_void_p))
+    if libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_SECCOMP)")
+    return True
+
+
+# --- the answers may not replace the functions the grader itself relies on -----
+
+_GUARDED = ["builtins", "numpy", "numpy._core.numeric", "numpy._core.fromnumeric", "json", "json.encoder",
+            "copy", "io", "contextlib", "types", "inspect", "public_tests"]
+_SNAPSHOT = {}
+
+
+def _take_snapshot():
+    for name in _GUARDED:
+        if name in sys.modules:
+            _SNAPSHOT[name] = dict(vars(sys.modules[name]))
+
+
+def _restore():
+    """Put back what the answers replaced, so that the runner itself can report."""
+    for name, saved in _SNAPSHOT.items():
+        vars(sys.modules[name]).update(saved)
+
+
+class Tampered(Exception):
+    """The student's code replaced a function of Python, numpy or the grader."""
+
+
+def _check_untouched():
+    for name, saved in _SNAPSHOT.items():
+        current = vars(sys.modules[name])
+        for key, value in saved.items():
+            if current.get(key, value) is not value and not key.startswith("__"):
+                raise Tampered(f"the answers replaced {name}.{key}: the grader does not run code that changes "
+                               "Python's, numpy's or the tests' own functions")
+
+
+# --- one exercise, in a child process ----------------------------------------
+
+def _error(exc):
+    """A student-facing description of an exception raised by the student's code."""
+    if isinstance(exc, MemoryError):
+        return "ran out of memory (MemoryError): the sandbox's memory limit was reached"
+    if isinstance(exc, SystemExit):
+        return f"called sys.exit({exc.code!r}) (or exit/quit): a graded function must return, not exit"
+    if isinstance(exc, (engine.Mismatch, Tampered)):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.errno == 27:  # EFBIG: past RLIMIT_FSIZE on the output file
+        return "printed more than the grader keeps (1 MB): remove the prints from the function"
+    if isinstance(exc, NameError) and "get_ipython" in str(exc):
+        return ("used get_ipython(), which does not exist when grading: answers must be plain Python "
+                "(no IPython hooks or magics)")
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<answer")]
+    where = f" (in {frames[-1].filename[1:-1]}, line {frames[-1].lineno})" if frames else ""
+    return f"raised {type(exc).__name__}: {exc}{where}"[:2000]
+
+
+def _child(task, base, index, out):
+    limits = task["memory"], task["output"]
+    resource.setrlimit(resource.RLIMIT_AS, (limits[0], limits[0]))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits[1], limits[1]))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # printing past the cap fails with an OSError instead
+    sink = os.open(f"/tmp/output-{index}.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(sink, 1)
+    os.dup2(sink, 2)
+    os.close(0)
+    _forbid_new_processes()
+
+    exercise = task["exercises"][index]
+    namespace = dict(base)
+    reached = False
+    for name, code in task["cells"]:  # the answers up to this exercise, as a notebook run would define them
+        if code is not None:
+            try:
+                exec(compile(code, f"<answer cell {name}>", "exec"), namespace)
+            except BaseException as exc:  # the student's code: anything may come out of it
+                if name == exercise["name"]:
+                    return {"error": f"the answer cell {_error(exc)}"}
+        if name == exercise["name"]:
+            reached = True
+            break
+    if not reached or exercise["name"] not in namespace:
+        return {"error": f"`{exercise['name']}` is not defined: is its answer cell missing, or was the "
+                         "name or the cell changed?"}
+    try:
+        _check_untouched()
+    except Tampered as tampered:
+        return {"error": str(tampered)}
+    target = namespace[exercise["name"]]
+    if exercise["kind"] == "value":
+        return {"cases": [{"output": engine.encode(target)} for _ in exercise["cases"]]}
+    try:
+        engine.check_signature(exercise, target)
+    except engine.Mismatch as exc:
+        return {"error": str(exc)}
+    results = []
+    for case in exercise["cases"]:
+        try:
+            printed = engine.PrintSink()
+            _check_untouched()
+            got, after = engine.call_case(exercise, case, target, printed)
+            _check_untouched()
+            results.append({"output": engine.encode(got), "after": engine.encode(after), "printed": printed.count})
+        except BaseException as exc:  # the student's code, or an output that cannot be sent back
+            if isinstance(exc, TypeError) and "cannot store" in str(exc):
+                results.append({"error": f"returned a value that is not a number, array, list, tuple or dict ({exc})"})
+            else:
+                results.append({"error": _error(exc)})
+        _restore()
+        out.write((json.dumps({"progress": len(results)}) + "\n").encode())
+        if "error" in results[-1] and results[-1]["error"].startswith("the answers replaced"):
+            return {"error": results[-1]["error"]}
+    return {"cases": results}
+
+
+def _run_child(task, base, index):
+    """Fork a child for one exercise; return its result, or an error if it died or ran out of time."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        out = os.fdopen(write_end, "wb", buffering=0)
+        try:
+            try:
+                result = _child(task, base, index, out)
+            except BaseException as exc:
+                _restore()  # the runner's own code failed: the student's changed its world
+                result = {"error": f"the grader could not run it after the answers changed Python or numpy "
+                                   f"({type(exc).__name__}: {str(exc)[:200]}): do not replace built-in or "
+                                   "library functions"}
+            _restore()
+            out.write((json.dumps({"result": result}) + "\n").encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    deadline = time.monotonic() + task["seconds"]
+    data, finished = b"", False
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        ready, _, _ = select.select([read_end], [], [], left)
+        if ready:
+            chunk = os.read(read_end, 1 << 20)
+            if not chunk:
+                finished = True
+                break
+            data += chunk
+            if len(data) > task["result"]:
+                break
+    if not finished:
+        os.kill(pid, signal.SIGKILL)
+    os.close(read_end)
+    _, status = os.waitpid(pid, 0)
+    progress = 0
+    for line in data.decode(errors="replace").splitlines():
+        try:
+            message = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(message, dict) and "result" in message:
+            return message["result"]
+        if isinstance(message, dict) and "progress" in message:
+            progress = message["progress"]
+    case = f"case {progress + 1}" if progress < len(task["exercises"][index].get("cases", [])) else "the end"
+    if not finished and len(data) > task["result"]:
+        return {"error": f"returned more data than the grader accepts ({task['result'] // 2**20} MB)"}
+    if not finished:
+        return {"error": f"did not finish within {task['seconds']} s (stopped during {case}): "
+                         "an endless loop, or far too much work?"}
+    if os.WIFSIGNALED(status):
+        return {"error": f"the process running it was killed by signal {os.WTERMSIG(status)} during {case} "
+                         "(out of memory, or a crash in compiled code)"}
+    return {"error": f"the process running it exited during {case} (os._exit?) without a result"}
+
+
+def main():
+    task = json.load(sys.stdin)
+    base = {"__name__": "__main__"}
+    exec(compile(task["setup"], "<setup>", "exec"), base)  # the assignment's imports: ours, not the student's
+    _take_snapshot()
+    for index, exercise in enumerate(task["exercises"]):
+        result = _run_child(task, base, index)
+        print(json.dumps(dict(result, exercise=exercise["name"])), flush=True)
+
+
+if __name__ == "__main__":
+    main()

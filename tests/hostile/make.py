@@ -1,0 +1,223 @@
+"""Write the hostile and broken submissions graded by tests/test_grade.py (python tests/hostile/make.py).
+
+Each one starts from a canned correct submission (tests/submissions/<id>/correct.ipynb) and changes answer
+cells or the file itself. Beside each, <name>.expected.json (written by hand) gives, per exercise, the score
+it must get and a piece of the message it must show. They are graded only by the sandboxed grader, never by
+nbgrader: nbgrader would run them with the grader's own rights.
+
+The 200 MB notebook is made by the test itself rather than committed.
+"""
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SUBMISSIONS = HERE.parent / "submissions"
+LR = "c1w2_logistic_regression"
+
+# {name: (assignment, {exercise: new code of its answer cell, or None to delete the cell})}
+CELLS = {
+    "infinite_loop": (LR, {"propagate": '''
+def propagate(w, b, X, Y):
+    while True:
+        pass
+'''}),
+    "sleep_forever": (LR, {"predict": '''
+import time
+
+def predict(w, b, X):
+    time.sleep(10_000)
+'''}),
+    "memory_bomb": (LR, {"predict": '''
+def predict(w, b, X):
+    hog = [bytearray(10**8) for _ in range(10**4)]
+    return hog
+'''}),
+    "fork_bomb": (LR, {"sigmoid": '''
+import os
+
+def sigmoid(z):
+    while True:
+        os.fork()
+'''}),
+    "thread_bomb": (LR, {"sigmoid": '''
+import threading, time
+
+def sigmoid(z):
+    threads = []
+    while True:
+        t = threading.Thread(target=time.sleep, args=(60,))
+        t.start()
+        threads.append(t)
+'''}),
+    "sys_exit": (LR, {"initialize_with_zeros": '''
+import sys
+
+def initialize_with_zeros(dim):
+    sys.exit(0)
+'''}),
+    "os_exit": (LR, {"model": '''
+import os
+
+def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
+    os._exit(0)
+'''}),
+    "kill_the_runner": (LR, {"optimize": '''
+import os, signal
+
+def optimize(w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False):
+    os.kill(os.getppid(), signal.SIGKILL)
+'''}),
+    "read_course_files": (LR, {"sigmoid": '''
+import os
+
+def sigmoid(z):
+    found = []
+    for top in os.listdir("/"):
+        for folder, subfolders, files in os.walk("/" + top):
+            if folder.count("/") > 4 or top in ("proc", "usr", "sys"):
+                subfolders[:] = []
+            found += [os.path.join(folder, f) for f in files if f in ("golden.json", "exercises.py")
+                      or f.endswith(".ipynb")]
+    if not found:
+        raise FileNotFoundError("no course file is visible")
+    return open(found[0]).read()
+'''}),
+    "write_outside_scratch": (LR, {"sigmoid": '''
+import numpy
+
+def sigmoid(z):
+    open(numpy.__file__, "w").write("broken")
+    return 1 / (1 + numpy.exp(-z))
+'''}),
+    "network": (LR, {"sigmoid": '''
+import socket
+
+def sigmoid(z):
+    socket.create_connection(("1.1.1.1", 80), timeout=3)
+    return 1 / (1 + np.exp(-z))
+'''}),
+    "monkeypatch_numpy": (LR, {"sigmoid": '''
+import builtins
+np.allclose = lambda *args, **kwargs: True
+np.array_equal = lambda *args, **kwargs: True
+builtins.isinstance = lambda *args: True
+
+def sigmoid(z):
+    return np.zeros_like(z)
+'''}),
+    "input_transformer": (LR, {"sigmoid": '''
+def swallow_errors(lines):
+    return ["try:\\n"] + ["    " + line for line in lines] + ["except BaseException:\\n    pass\\n"]
+get_ipython().input_transformers_post.append(swallow_errors)
+
+def sigmoid(z):
+    raise NotImplementedError()
+'''}),
+    "redefine_public_tests": (LR, {"propagate": '''
+def propagate_test(target):
+    print("All tests passed.")
+
+def propagate(w, b, X, Y):
+    return {"dw": w, "db": 0.0}, 0.0
+'''}),
+    "fake_all_tests_passed": (LR, {"predict": '''
+print("All tests passed.")
+
+def predict(w, b, X):
+    print("All tests passed.")
+    return np.ones((1, X.shape[1]))
+'''}),
+    "flood_stdout": (LR, {"sigmoid": '''
+def sigmoid(z):
+    print("x" * 10_000_000)
+    return 1 / (1 + np.exp(-z))
+'''}),
+    "nan_and_inf": (LR, {"sigmoid": '''
+def sigmoid(z):
+    return np.full(np.shape(z), np.nan)
+''', "initialize_with_zeros": '''
+def initialize_with_zeros(dim):
+    return np.full((dim, 1), np.inf), 0.0
+'''}),
+    "wrong_types_and_shapes": (LR, {"predict": '''
+def predict(w, b, X):
+    return list(np.zeros(X.shape[1]))
+''', "propagate": '''
+def propagate(w, b, X, Y):
+    A = 1 / (1 + np.exp(-(w.T @ X + b)))
+    return {"dw": (X @ (A - Y).T).ravel() / X.shape[1], "db": np.sum(A - Y) / X.shape[1]}, np.mean(A)
+'''}),
+    "unreadable_output": (LR, {"sigmoid": '''
+def sigmoid(z):
+    return (x for x in range(3))
+'''}),
+    "changed_signature": (LR, {"propagate": '''
+def propagate(w, b, X):
+    return None
+'''}),
+    "syntax_error": (LR, {"predict": '''
+def predict(w, b, X)
+    return X
+'''}),
+    "deleted_answer_cell": (LR, {"propagate": None}),
+}
+
+
+def notebook(name, assignment, changes):
+    data = json.loads((SUBMISSIONS / assignment / "correct.ipynb").read_text(encoding="utf-8"))
+    cells = []
+    for cell in data["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id in changes:
+            if changes[grade_id] is None:
+                continue
+            cell = dict(cell, source=changes[grade_id].strip())
+        cells.append(cell)
+    return dict(data, cells=cells)
+
+
+def whole_files():
+    """Submissions broken as files rather than by their answers."""
+    correct = json.loads((SUBMISSIONS / LR / "correct.ipynb").read_text(encoding="utf-8"))
+    answers = [c for c in correct["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
+    extra = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+             "source": "raise RuntimeError('an extra cell of my own')"}
+    duplicated = dict(answers[0], id="copy-of-first-answer",
+                      source="def sigmoid(z):\n    return 0.5 * np.ones_like(z)")
+    same_ids = [dict(c, id="same") for c in correct["cells"]]
+    no_ids = [{k: v for k, v in c.items() if k != "id"} for c in correct["cells"]]
+    return {
+        "invalid_json": '{"cells": [ {"cell_type": "code", "source": "def sigmoid(z):',
+        "nbformat_3": json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
+                                  "worksheets": [{"cells": [{"cell_type": "code", "input": "x = 1"}]}]}),
+        "extra_cells": json.dumps(dict(correct, cells=[extra] + correct["cells"] + [extra])),
+        "duplicated_answer_cell": json.dumps(dict(correct, cells=[duplicated] + correct["cells"])),
+        "duplicated_cell_ids": json.dumps(dict(correct, cells=same_ids)),
+        "missing_cell_ids": json.dumps(dict(correct, nbformat_minor=4, cells=no_ids)),
+    }
+
+
+def main():
+    check = "--check" in sys.argv
+    wanted = {name: json.dumps(notebook(name, a, c), indent=1) + "\n" for name, (a, c) in CELLS.items()}
+    wanted.update({name: text + "\n" for name, text in whole_files().items()})
+    stale = []
+    for name, text in wanted.items():
+        path = HERE / f"{name}.ipynb"
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        if check:
+            stale.append(path.name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(HERE.parent.parent)}")
+    if stale:
+        print("out of date (run python tests/hostile/make.py): " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The sandboxed grader (python -m autograder grade): canned, hostile and broken submissions."""
+
+import json
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from autograder import ROOT
+from autograder.grade import grade
+
+HOSTILE = sorted((ROOT / "tests" / "hostile").glob("*.ipynb"))
+CANNED = sorted((ROOT / "tests" / "submissions").glob("*/*.ipynb"))
+LR = "c1w2_logistic_regression"
+
+
+@pytest.fixture(scope="module")
+def hostile_reports():
+    """Grade the whole hostile corpus once, two at a time (each grading is its own sandbox)."""
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(HOSTILE, pool.map(lambda p: grade(p, LR), HOSTILE)))
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.stem)
+def test_hostile_submission_gets_its_expected_report(path, hostile_reports):
+    expected = json.loads(path.with_suffix(".expected.json").read_text())
+    report = hostile_reports[path]
+    assert {e["name"]: e["score"] for e in report["exercises"]} == expected["scores"]
+    outputs = {e["name"]: e["output"] for e in report["exercises"]}
+    for exercise, fragment in expected["messages"].items():
+        assert fragment in outputs[exercise], outputs[exercise]
+    assert (expected["problem"] is None) == (report["problem"] is None)
+    if expected["problem"]:
+        assert expected["problem"] in report["problem"]
+
+
+def test_the_corpus_is_large_and_up_to_date():
+    assert len(HOSTILE) >= 25
+    done = subprocess.run([sys.executable, str(ROOT / "tests" / "hostile" / "make.py"), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_no_sandboxed_process_outlives_its_grading(hostile_reports):
+    """The fork bomb, the thread bomb and the endless loops leave nothing running."""
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"/grader/runner.py" in cmdline.read_bytes():
+                left.append(cmdline.parent.name)
+        except OSError:  # the process ended meanwhile
+            continue
+    assert left == [], f"processes left over: {left}"
+
+
+@pytest.mark.parametrize("path", CANNED, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_canned_submission_gets_the_same_verdicts_as_with_nbgrader(path):
+    """tests/test_nbgrader.py checks the same expected reports with nbgrader autograde.
+
+    nbgrader scores a test cell all or nothing; this grader gives points per case. So an exercise has
+    full marks under both or under neither, and where nbgrader gives 0 this grader may give part.
+    """
+    with_nbgrader = json.loads(path.with_suffix(".expected.json").read_text())
+    report = grade(path, path.parent.name)
+    for e in report["exercises"]:
+        full = e["score"] == e["max_score"]
+        assert full == (with_nbgrader[e["name"]] == e["max_score"]), (e, with_nbgrader[e["name"]])
+        assert full or with_nbgrader[e["name"]] == 0
+
+
+def test_blank_release_gets_zero_with_a_message_per_exercise():
+    report = grade(ROOT / "release" / LR / f"{LR}.ipynb", LR)
+    assert report["score"] == 0 and all("not implemented yet" in e["output"] for e in report["exercises"])
+
+
+def test_partial_credit_inside_an_exercise():
+    report = grade(ROOT / "tests" / "submissions" / LR / "hidden_only.ipynb", LR)
+    scores = {e["name"]: e["score"] for e in report["exercises"]}
+    # initialize_with_zeros hard-codes dim=3: right on 1 of its 3 cases; optimize's wrong default: 3 of 4.
+    assert (scores["initialize_with_zeros"], scores["optimize"]) == (0.33, 1.5)
+
+
+def test_a_200_megabyte_notebook_is_refused_with_a_message(tmp_path):
+    big = tmp_path / "big.ipynb"
+    with open(big, "wb") as f:
+        f.truncate(200 << 20)
+    report = grade(big, LR)
+    assert report["score"] == 0 and "200 MB, over the 20 MB limit" in report["problem"]
+
+
+def test_command_line_prints_a_table_and_writes_gradescope_results(tmp_path):
+    results = tmp_path / "results.json"
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(ROOT / "tests" / "hostile" / "invalid_json.ipynb"),
+                           "--assignment", LR, "--results", str(results)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "TOTAL" in done.stdout and "not a valid notebook" in done.stdout
+    data = json.loads(results.read_text())
+    assert data["score"] == 0 and len(data["tests"]) == 6
+    assert set(data["tests"][0]) == {"name", "score", "max_score", "output", "visibility"}
