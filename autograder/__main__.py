@@ -1,10 +1,14 @@
-"""python -m autograder grade SUBMISSION.ipynb --assignment ID [--results results.json]"""
+"""The course's grader.
+
+    python -m autograder grade SUBMISSION.ipynb --assignment ID [--results results.json]
+    python -m autograder batch [--course DIR] [--assignment ID ...] [--workers N] [--csv grades.csv]
+"""
 
 import sys
 
-from autograder import grade
+from autograder import batch, grade
 
-COMMANDS = {"grade": grade.main}
+COMMANDS = {"grade": grade.main, "batch": batch.main}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

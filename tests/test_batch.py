@@ -1,0 +1,77 @@
+"""python -m autograder batch: a class graded in parallel, into nbgrader's gradebook, resumably."""
+
+import csv
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import ROOT
+from autograder.batch import result_path, run
+from autograder.nbgrader_run import make_course
+
+LR = "c1w2_logistic_regression"
+STUDENTS = {"ada": "correct", "bob": "mistakes", "cy": "hidden_only", "dee": "correct", "eve": "mistakes"}
+
+
+@pytest.fixture
+def course(tmp_path):
+    folder = make_course(tmp_path / "course", [LR])
+    for student, canned in STUDENTS.items():
+        target = folder / "submitted" / student / LR
+        target.mkdir(parents=True)
+        shutil.copy(ROOT / "tests" / "submissions" / LR / f"{canned}.ipynb", target / f"{LR}.ipynb")
+    return folder
+
+
+def expected(canned):
+    return json.loads((ROOT / "tests" / "submissions" / LR / f"{canned}.expected.json").read_text())
+
+
+def test_batch_grades_everyone_into_the_csv_and_the_gradebook(course):
+    reports, graded = run(course, [LR], workers=2, csv_path=None)
+    assert graded == len(STUDENTS)
+    rows = {r["student"]: r for r in csv.DictReader(open(course / "grades.csv"))}
+    assert set(rows) == set(STUDENTS)
+    assert float(rows["ada"]["score"]) == 9 and float(rows["bob"]["propagate"]) == 0
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student, canned in STUDENTS.items():
+            notebook = gb.find_submission_notebook(LR, LR, student)
+            scores = {g.name.removesuffix("_test"): g.score for g in notebook.grades}
+            full = {k for k, v in scores.items() if v == gb.find_grade_cell(f"{k}_test", LR, LR).max_score}
+            assert full == {k for k, v in expected(canned).items() if v > 0}, (student, scores)
+            assert notebook.comments and any("cases passed" in (c.comment or "") for c in notebook.comments)
+
+
+def test_started_again_it_grades_only_what_is_new_or_changed(course):
+    run(course, [LR], workers=2, csv_path=None)
+    stamps = {s: result_path(course, s, LR).stat().st_mtime_ns for s in STUDENTS}
+    assert run(course, [LR], workers=2, csv_path=None)[1] == 0
+    result_path(course, "ada", LR).unlink()
+    shutil.copy(ROOT / "tests" / "submissions" / LR / "correct.ipynb", course / "submitted" / "bob" / LR / f"{LR}.ipynb")
+    reports, graded = run(course, [LR], workers=2, csv_path=None)
+    assert graded == 2 and len(reports) == len(STUDENTS)
+    assert {s for s in STUDENTS if result_path(course, s, LR).stat().st_mtime_ns != stamps[s]} == {"ada", "bob"}
+    assert next(r for r in reports if r["student"] == "bob")["score"] == 9
+
+
+def test_an_interrupted_batch_loses_nothing_and_grades_nothing_twice(course):
+    batch = subprocess.Popen([sys.executable, "-m", "autograder", "batch", "--course", str(course), "--workers", "1"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(result_path(course, s, LR).exists() for s in STUDENTS):
+        time.sleep(0.05)
+    batch.send_signal(signal.SIGKILL)
+    batch.wait()
+    done = {s for s in STUDENTS if result_path(course, s, LR).exists()}
+    assert 1 <= len(done) < len(STUDENTS), "the batch was stopped in the middle"
+    stamps = {s: result_path(course, s, LR).stat().st_mtime_ns for s in done}
+    reports, graded = run(course, [LR], workers=2, csv_path=None)
+    assert graded == len(STUDENTS) - len(done)
+    assert all(result_path(course, s, LR).stat().st_mtime_ns == stamps[s] for s in done)
+    assert sorted(r["student"] for r in reports) == sorted(STUDENTS)
