@@ -18,7 +18,7 @@ import nbformat
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 
-# {assignment: {submission name: {exercise: code of the answer cell}}}
+# {assignment: {submission name: {exercise: code of the answer cell, or None to leave it blank}}}
 #   correct      every answer is the reference solution
 #   mistakes     one plain mistake in some exercises (the public tests catch them)
 #   hidden_only  mistakes that pass the public tests and only the hidden tests catch
@@ -57,6 +57,21 @@ def L2(yhat, y):
     },
     "c1w2_logistic_regression": {
         "correct": {},
+        # No answer at all, but the first answer cell registers an IPython input transformer that wraps
+        # every later cell in try/except: nbgrader then passes every test cell. The course's grader runs
+        # answers as plain Python, outside IPython, and gives 0.
+        "fools_nbgrader": {
+            "sigmoid": '''
+def _swallow_errors(lines):
+    body = "".join("    " + line + "\\n" for line in "".join(lines).splitlines()) or "    pass\\n"
+    return ["try:\\n", body, "except BaseException:\\n", "    pass\\n"]
+get_ipython().input_transformers_post.append(_swallow_errors)
+
+def sigmoid(z):
+    raise NotImplementedError()
+''',
+            "initialize_with_zeros": None, "propagate": None, "optimize": None, "predict": None, "model": None,
+        },
         "hidden_only": {
             "initialize_with_zeros": '''
 def initialize_with_zeros(dim):
@@ -118,7 +133,10 @@ def make(assignment, name, planted):
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if cell.metadata.get("nbgrader", {}).get("solution"):
-            cell.source = planted[grade_id].strip() if grade_id in planted else answers[grade_id]
+            if grade_id not in planted:
+                cell.source = answers[grade_id]
+            elif planted[grade_id] is not None:  # None: left blank, as released
+                cell.source = planted[grade_id].strip()
     return nbformat.writes(nb) + "\n"
 
 
