@@ -4,25 +4,30 @@
 
 Submissions are read from nbgrader's layout, DIR/submitted/<student>/<assignment>/<assignment>.ipynb
 (DIR defaults to this repository). Each grade is written, as soon as it is made, to
-DIR/autograder_results/<assignment>/<student>.json (with the SHA-256 of the notebook it graded) and into
-nbgrader's gradebook (DIR/gradebook.db: the scores of the test cells and a comment on each answer cell),
+DIR/autograder_results/<assignment>/<student>.json (with the SHA-256 of the notebook it graded); at the end
+all of them go into nbgrader's gradebook (DIR/gradebook.db: the scores of the test cells and a comment on
+each answer cell),
 so that formgrader and `nbgrader export` see them. Started again after an interruption, it grades only
-the submissions without a result for their current content: nothing twice, nothing lost.
+the submissions without a result for their current content, then brings the gradebook up to date with every
+result: nothing twice, nothing lost.
 Finally it writes the CSV of all grades (default DIR/grades.csv).
 """
 
 import argparse
 import csv
 import hashlib
+import importlib
 import json
 import os
 import sys
+import threading
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from autograder import ASSIGNMENTS, ROOT
 from autograder.grade import grade
+from autograder.sandbox import SandboxUnavailable
 
 
 def find_submissions(course, assignments):
@@ -55,26 +60,38 @@ def _grade_one(student, assignment, notebook):
     return dict(report, student=student, sha256=digest(notebook))
 
 
-def record_in_gradebook(gb, report):
-    """Put one report's scores (and messages) into nbgrader's gradebook; False if it cannot."""
-    from nbgrader.api import MissingEntry
+def record_in_gradebook(course, reports):
+    """Put the reports' scores (and messages) into nbgrader's gradebook, in one transaction.
 
-    student, assignment = report["student"], report["assignment"]
-    try:
-        gb.find_assignment(assignment)
-    except MissingEntry:
-        return False
-    gb.update_or_create_student(student)
-    with warnings.catch_warnings():  # nbgrader's own submission creation warns about SQLAlchemy's autoflush
-        warnings.simplefilter("ignore")
-        gb.update_or_create_submission(assignment, student)
-    for exercise in report["exercises"]:
-        grade = gb.find_grade(f"{exercise['name']}_test", assignment, assignment, student)
-        grade.auto_score = exercise["score"]
-        comment = gb.find_comment(exercise["name"], assignment, assignment, student)
-        comment.auto_comment = exercise["output"]
-    gb.db.commit()
-    return True
+    Returns the assignments that are not in the gradebook (their grades stay in the CSV and the JSON files).
+    """
+    from nbgrader.api import Gradebook, MissingEntry  # slow to import: only once the grading is done
+
+    missing = set()
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbgrader's own submission creation warns about SQLAlchemy's autoflush
+        for report in reports:
+            student, assignment = report["student"], report["assignment"]
+            try:
+                gb.find_assignment(assignment)
+            except MissingEntry:
+                missing.add(assignment)
+                continue
+            gb.update_or_create_student(student)
+            submission = gb.update_or_create_submission(assignment, student)
+            notebook = next(n for n in submission.notebooks if n.name == assignment)
+            grades = {g.name: g for g in notebook.grades}
+            comments = {c.name: c for c in notebook.comments}
+            for exercise in report["exercises"]:
+                grades[f"{exercise['name']}_test"].auto_score = exercise["score"]
+                comments[exercise["name"]].auto_comment = exercise["output"]
+        gb.db.commit()
+    return missing
+
+
+def _import_nbgrader_quietly():
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only: the lowest priority
+    importlib.import_module("nbgrader.api")
 
 
 def progress(done, total, width=30):
@@ -97,8 +114,6 @@ def write_csv(path, reports):
 
 def run(course, assignments, workers, csv_path):
     """Grade what is not graded yet; return (reports, number graded now)."""
-    from nbgrader.api import Gradebook
-
     course = Path(course).resolve()
     submissions = find_submissions(course, assignments)
     reports, todo = [], []
@@ -112,19 +127,29 @@ def run(course, assignments, workers, csv_path):
         todo.append((student, assignment, notebook))
     print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
           f"{len(todo)} to grade with {workers} workers", file=sys.stderr)
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        missing = {r["assignment"] for r in reports if not record_in_gradebook(gb, r)}
-        progress(0, len(todo))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(_grade_one, *job) for job in todo]
-            for done, future in enumerate(as_completed(futures), 1):
+    progress(0, len(todo))
+    # nbgrader takes seconds to import: let that happen while the workers grade, on a core they leave idle.
+    importing = threading.Thread(target=_import_nbgrader_quietly, daemon=True)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        importing.start()
+        futures = [pool.submit(_grade_one, *job) for job in todo]
+        jobs = dict(zip(futures, todo))
+        for done, future in enumerate(as_completed(futures), 1):
+            try:
                 report = future.result()
-                save(result_path(course, report["student"], report["assignment"]), report)
-                if not record_in_gradebook(gb, report):
-                    missing.add(report["assignment"])
-                reports.append(report)
-                progress(done, len(todo))
-        print(file=sys.stderr)
+            except SandboxUnavailable:
+                raise
+            except Exception as error:  # a fault of the grader's own: report it, keep grading the others
+                student, assignment, _ = jobs[future]
+                print(f"\nerror: grading {student}/{assignment} failed ({type(error).__name__}: {error}); "
+                      "it is left ungraded, and the next run tries again", file=sys.stderr)
+                continue
+            save(result_path(course, report["student"], report["assignment"]), report)
+            reports.append(report)
+            progress(done, len(todo))
+    print(file=sys.stderr)
+    importing.join()
+    missing = record_in_gradebook(course, reports)
     for assignment in sorted(missing):
         print(f"warning: {assignment} is not in {course / 'gradebook.db'}, so its grades are only in the CSV "
               f"and autograder_results/: run `nbgrader generate_assignment {assignment}` there first",
@@ -144,6 +169,10 @@ def main(argv=None):
         print(f"no submitted/ folder in {options.course}: put the submissions at "
               "submitted/<student>/<assignment>/<assignment>.ipynb (nbgrader collect does)", file=sys.stderr)
         return 2
-    reports, graded = run(options.course, options.assignment or ASSIGNMENTS, max(1, options.workers), options.csv)
+    try:
+        reports, graded = run(options.course, options.assignment or ASSIGNMENTS, max(1, options.workers), options.csv)
+    except SandboxUnavailable as error:
+        print(f"\ncannot grade: {error}", file=sys.stderr)
+        return 2
     print(f"graded {graded}, {len(reports)} grades in {options.csv or options.course / 'grades.csv'}")
     return 0

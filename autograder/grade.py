@@ -10,8 +10,9 @@ What counts: the code of the cells whose nbgrader grade_id names an exercise
 (the answer cells). Everything else in the file -- tests, helpers, locked
 cells, outputs -- is ignored; the assignment's own imports cell is run first.
 Each exercise is worth its test cell's points in the source notebook, shared
-equally among its cases, so a function right on some inputs gets part of
-them.  Exercises that call earlier ones get the reference results of those
+equally among its hidden cases (the public ones, whose expected outputs the
+student has, earn nothing by themselves), so a function right on some inputs
+gets part of them.  Exercises that call earlier ones get the reference results of those
 calls (see public_tests._Replay), so one wrong function costs only its points.
 """
 
@@ -21,7 +22,7 @@ import json
 import sys
 from pathlib import Path
 
-from autograder import ASSIGNMENTS, source_notebook
+from autograder import ASSIGNMENTS, release_notebook, source_notebook
 from autograder.engine import Mismatch, decode, engine
 from autograder.hidden import golden
 from autograder import sandbox
@@ -41,47 +42,65 @@ def assignment_facts(assignment):
     return setup, points
 
 
-def read_answers(path, names):
-    """Return ({exercise: code}, {exercise: note}, problem with the whole file or None)."""
+@functools.lru_cache(maxsize=None)
+def locked_cells(assignment):
+    """{grade_id: source} of the release's locked cells, to tell the student which ones they edited."""
+    cells = json.loads(release_notebook(assignment).read_text(encoding="utf-8"))["cells"]
+    return {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in cells
+            if c["metadata"].get("nbgrader", {}).get("locked")}
+
+
+def _source(cell):
+    source = cell.get("source", "")
+    source = "".join(source) if isinstance(source, list) and all(isinstance(x, str) for x in source) else source
+    return source if isinstance(source, str) else None
+
+
+def read_answers(path, assignment, names):
+    """Return ({exercise: code}, {exercise: note}, [general notes], problem with the whole file or None)."""
     path = Path(path)
     try:
         size = path.stat().st_size
     except OSError as error:
-        return {}, {}, f"the submission cannot be read ({error.strerror})"
+        return {}, {}, [], f"the submission cannot be read ({error.strerror})"
     if size > MAX_NOTEBOOK_BYTES:
-        return {}, {}, (f"the notebook is {size / 2**20:.0f} MB, over the {MAX_NOTEBOOK_BYTES >> 20} MB limit: "
-                        "clear its outputs (Edit > Clear Outputs of All Cells), save, and submit again")
+        return {}, {}, [], (f"the notebook is {size / 2**20:.0f} MB, over the {MAX_NOTEBOOK_BYTES >> 20} MB limit: "
+                            "clear its outputs (Edit > Clear Outputs of All Cells), save, and submit again")
     try:
         data = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as error:
-        return {}, {}, (f"the file is not a valid notebook (JSON error: {str(error)[:120]}); it may be damaged: "
-                        "download it again from JupyterLab (File > Download) and submit that")
+        return {}, {}, [], (f"the file is not a valid notebook (JSON error: {str(error)[:120]}); it may be "
+                            "damaged: download it again from JupyterLab (File > Download) and submit that")
     version = data.get("nbformat") if isinstance(data, dict) else None
     if version != 4:
-        return {}, {}, (f"the notebook is saved in format {version!r}, and the course needs format 4: open it in "
-                        "JupyterLab, save it, and submit again")
-    answers, notes = {}, {}
-    cells = data.get("cells") if isinstance(data.get("cells"), list) else []
-    for cell in cells:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
+        return {}, {}, [], (f"the notebook is saved in format {version!r}, and the course needs format 4: open it "
+                            "in JupyterLab, save it, and submit again")
+    answers, notes, edited = {}, {}, []
+    locked = locked_cells(assignment)
+    for cell in data.get("cells") if isinstance(data.get("cells"), list) else []:
+        meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
+        meta = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
         name = meta.get("grade_id") if isinstance(meta, dict) else None
-        if name not in names:
-            continue
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
-        if not isinstance(source, str):
+        source = _source(cell) if isinstance(cell, dict) else None
+        if name in locked and source is not None and source != locked[name]:
+            exercise = name.removesuffix("_test")
+            if exercise in names:
+                notes[exercise] = "its test cell was edited (the grader ignores it and runs its own tests)"
+            else:
+                edited.append(name)
+        if name not in names or source is None or cell.get("cell_type") != "code":
             continue
         if name in answers:
-            notes[name] = f"{name}: several cells are marked as its answer (a copied cell?); the first one was graded"
+            notes[name] = "several cells are marked as its answer (a copied cell?); the first one was graded"
             continue
         answers[name] = source
     for name in names:
         if name not in answers:
-            notes.setdefault(name, f"its answer cell is missing (deleted, or its metadata changed): "
-                                   f"copy your code into a fresh copy of the assignment")
-    return answers, notes, None
+            notes.setdefault(name, "its answer cell is missing (deleted, or its metadata changed): "
+                                   "copy your code into a fresh copy of the assignment")
+    general = [f"locked cells were edited ({', '.join(edited)}); the grader ignores them and uses the "
+               "assignment's own"] if edited else []
+    return answers, notes, general, None
 
 
 def _judge(exercise, case, result):
@@ -103,14 +122,14 @@ def grade(path, assignment):
     exercises = list(golden(assignment).values())
     names = [e["name"] for e in exercises]
     setup, points = assignment_facts(assignment)
-    answers, notes, problem = read_answers(path, names)
+    answers, notes, general, problem = read_answers(path, assignment, names)
     results = {}
     if problem is None and answers:
         task = dict(LIMITS, setup=setup, cells=[[n, answers.get(n)] for n in names],
                     exercises=[dict(e, cases=[{k: v for k, v in c.items() if k not in ("expected", "mistakes")}
                                               for c in e["cases"]]) for e in exercises])
         lines, problem = sandbox.run(task, SUBMISSION_SECONDS)
-        results = {line.get("exercise"): line for line in lines if isinstance(line, dict)}
+        results = {line["exercise"]: line for line in lines if isinstance(line, dict) and line.get("exercise") in names}
     stopped_in = next((n for n in names if n in answers and n not in results), None) if problem else None
     report = []
     for exercise in exercises:
@@ -129,7 +148,10 @@ def grade(path, assignment):
                         for case, r in zip(cases, result["cases"])]
         failed = [(i, m) for i, m in enumerate(messages, 1) if m is not None]
         passed = len(cases) - len(failed) if len(messages) == len(cases) else 0
-        score = round(worth * passed / len(cases), 2)
+        # The student holds the public cases' expected outputs, so the points go to the other cases.
+        scoring = [i for i, c in enumerate(cases) if not c["public"]] or list(range(len(cases)))
+        earned = sum(1 for i in scoring if len(messages) == len(cases) and messages[i] is None)
+        score = round(worth * earned / len(scoring), 2)
         if not failed:
             output = f"all {len(cases)} cases passed"
         elif len(messages) == len(cases):
@@ -138,19 +160,21 @@ def grade(path, assignment):
         else:
             output = f"0 of {len(cases)} cases graded: {messages[0]}"
         if name in notes and name in answers:
-            output = f"{notes[name]}. {output}"
-        printed = max((r.get("printed", 0) for r in (result or {}).get("cases", []) if isinstance(r, dict)), default=0)
+            output = f"{name}: {notes[name]}. {output}"
+        outcomes = result.get("cases") if isinstance(result, dict) and isinstance(result.get("cases"), list) else []
+        printed = max((r.get("printed", 0) for r in outcomes if isinstance(r, dict)), default=0)
         if isinstance(printed, int) and printed > 1 << 20:
             output += f" (note: it printed {printed / 2**20:.0f} MB while tested; prints slow grading down)"
         report.append({"name": name, "score": score, "max_score": worth, "output": output})
     return {"assignment": assignment, "exercises": report, "score": round(sum(e["score"] for e in report), 2),
-            "max_score": sum(e["max_score"] for e in report), "problem": problem}
+            "max_score": sum(e["max_score"] for e in report), "problem": problem, "notes": general}
 
 
 def gradescope(report):
     """The report in Gradescope's results.json format."""
     return {"score": report["score"],
-            "output": report["problem"] or f"{report['score']:g} / {report['max_score']:g} points",
+            "output": " ".join([report["problem"] or f"{report['score']:g} / {report['max_score']:g} points",
+                                *report["notes"]]),
             "visibility": "visible", "stdout_visibility": "hidden",
             "tests": [{"name": e["name"], "score": e["score"], "max_score": e["max_score"],
                        "output": e["output"], "visibility": "visible"} for e in report["exercises"]]}
@@ -163,6 +187,7 @@ def table(report):
         lines.append(f"{e['name']:24s} {e['score']:>7g} {e['max_score']:>5g}  {message[:160]}")
     lines.append(f"{'TOTAL':24s} {report['score']:>7g} {report['max_score']:>5g}"
                  + (f"  {report['problem']}" if report["problem"] else ""))
+    lines += [f"note: {note}" for note in report["notes"]]
     return "\n".join(lines)
 
 

@@ -162,6 +162,25 @@ def predict(w, b, X)
     return X
 '''}),
     "deleted_answer_cell": (LR, {"propagate": None}),
+    "delete_files": (LR, {"sigmoid": '''
+import os, numpy
+
+def sigmoid(z):
+    for folder, _, files in os.walk(os.path.dirname(numpy.__file__)):
+        for name in files:
+            os.remove(os.path.join(folder, name))
+    return 1 / (1 + np.exp(-z))
+'''}),
+    "warnings_on_stderr": (LR, {"sigmoid": '''
+import sys, warnings
+
+def sigmoid(z):
+    warnings.warn("a correct answer that warns")
+    print("and writes to stderr", file=sys.stderr)
+    with np.errstate(over="warn"):
+        np.exp(np.array([1000.0]))
+    return 1 / (1 + np.exp(-z))
+'''}),
 }
 
 
@@ -176,6 +195,29 @@ def notebook(name, assignment, changes):
             cell = dict(cell, source=changes[grade_id].strip())
         cells.append(cell)
     return dict(data, cells=cells)
+
+
+def hardcoded_public_outputs():
+    """propagate answering the public test's inputs with its expected outputs, copied from public_cases.json."""
+    cases = json.loads((HERE.parent.parent / "source" / LR / "public_cases.json").read_text(encoding="utf-8"))
+    case = next(e for e in cases["exercises"] if e["name"] == "propagate")["cases"][0]
+    grads, cost = case["expected"]["__tuple__"]
+    dw, db = grads["__dict__"]["dw"], grads["__dict__"]["db"]
+    code = (f"def propagate(w, b, X, Y):\n"
+            f"    return {{'dw': np.array({dw['__array__']}), 'db': {db!r}}}, np.array({cost['__array__']!r})\n")
+    return notebook("hardcoded_public_outputs", LR, {"propagate": code})
+
+
+def edited_locked_cells():
+    """Correct answers, but the test cell of sigmoid and the imports cell are rewritten."""
+    data = json.loads((SUBMISSIONS / LR / "correct.ipynb").read_text(encoding="utf-8"))
+    for cell in data["cells"]:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+        if grade_id == "sigmoid_test":
+            cell["source"] = "print('All tests passed.')"
+        if grade_id == "imports":
+            cell["source"] = "import numpy as np\nnp.allclose = lambda *a, **k: True"
+    return data
 
 
 def whole_files():
@@ -203,6 +245,8 @@ def main():
     check = "--check" in sys.argv
     wanted = {name: json.dumps(notebook(name, a, c), indent=1) + "\n" for name, (a, c) in CELLS.items()}
     wanted.update({name: text + "\n" for name, text in whole_files().items()})
+    for make in (hardcoded_public_outputs, edited_locked_cells):
+        wanted[make.__name__] = json.dumps(make(), indent=1) + "\n"
     stale = []
     for name, text in wanted.items():
         path = HERE / f"{name}.ipynb"
