@@ -50,11 +50,12 @@ def command(tmp_bytes=64 << 20):
                         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}.items():
         args += ["--setenv", name, value]
+    args += ["--size", str(tmp_bytes), "--tmpfs", "/tmp"]  # first: the runtime may live under /tmp too
     for path in SYSTEM + _python_roots():
         args += ["--ro-bind-try", path, path]
     args += ["--ro-bind", str(ROOT / "public_tests.py"), "/grader/public_tests.py",
              "--ro-bind", str(ROOT / "autograder" / "runner.py"), "/grader/runner.py",
-             "--proc", "/proc", "--dev", "/dev", "--size", str(tmp_bytes), "--tmpfs", "/tmp", "--chdir", "/tmp",
+             "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
              sys.executable, "-s", "-E", "/grader/runner.py"]
     return args
 
