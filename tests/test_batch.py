@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -62,11 +63,11 @@ def test_started_again_it_grades_only_what_is_new_or_changed(course):
 
 def test_an_interrupted_batch_loses_nothing_and_grades_nothing_twice(course):
     batch = subprocess.Popen([sys.executable, "-m", "autograder", "batch", "--course", str(course), "--workers", "1"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any(result_path(course, s, LR).exists() for s in STUDENTS):
         time.sleep(0.05)
-    batch.send_signal(signal.SIGKILL)
+    os.killpg(batch.pid, signal.SIGKILL)  # the batch and its workers, as a power cut would
     batch.wait()
     done = {s for s in STUDENTS if result_path(course, s, LR).exists()}
     assert 1 <= len(done) < len(STUDENTS), "the batch was stopped in the middle"
