@@ -98,9 +98,19 @@ def test_a_200_megabyte_notebook_is_refused_with_a_message(tmp_path):
     assert report["score"] == 0 and "200 MB, over the 20 MB limit" in report["problem"]
 
 
+def test_a_file_that_is_not_json_is_refused_with_a_message(tmp_path):
+    broken = tmp_path / "invalid_json.ipynb"
+    broken.write_text('{"cells": [ {"cell_type": "code", "source": "def sigmoid(z):')
+    report = grade(broken, LR)
+    assert report["score"] == 0 and "the file is not a valid notebook (JSON error" in report["problem"]
+    assert all("not a valid notebook" in e["output"] for e in report["exercises"])
+
+
 def test_command_line_prints_a_table_and_writes_gradescope_results(tmp_path):
     results = tmp_path / "results.json"
-    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(ROOT / "tests" / "hostile" / "invalid_json.ipynb"),
+    broken = tmp_path / "invalid_json.ipynb"
+    broken.write_text('{"cells": [ {"cell_type": "code", "source": "def sigmoid(z):')
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(broken),
                            "--assignment", LR, "--results", str(results)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "TOTAL" in done.stdout and "not a valid notebook" in done.stdout

@@ -5,7 +5,8 @@ cells or the file itself. Beside each, <name>.expected.json (written by hand) gi
 it must get and a piece of the message it must show. They are graded only by the sandboxed grader, never by
 nbgrader: nbgrader would run them with the grader's own rights.
 
-The 200 MB notebook is made by the test itself rather than committed.
+The 200 MB notebook and the file that is not JSON at all are made by the test itself rather than committed
+(an unreadable .ipynb in the repository would trip every tool that reads notebooks).
 """
 
 import json
@@ -231,7 +232,6 @@ def whole_files():
     same_ids = [dict(c, id="same") for c in correct["cells"]]
     no_ids = [{k: v for k, v in c.items() if k != "id"} for c in correct["cells"]]
     return {
-        "invalid_json": '{"cells": [ {"cell_type": "code", "source": "def sigmoid(z):',
         "nbformat_3": json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
                                   "worksheets": [{"cells": [{"cell_type": "code", "input": "x = 1"}]}]}),
         "extra_cells": json.dumps(dict(correct, cells=[extra] + correct["cells"] + [extra])),
