@@ -1,5 +1,4 @@
 import os
-import sys
 from pathlib import Path
 
 import nbformat
@@ -7,7 +6,6 @@ import nbclient
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # lr_utils, public_tests
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 

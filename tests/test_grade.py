@@ -14,6 +14,7 @@ from autograder.grade import grade
 HOSTILE = sorted((ROOT / "tests" / "hostile").glob("*.ipynb"))
 CANNED = sorted((ROOT / "tests" / "submissions").glob("*/*.ipynb"))
 LR = "c1w2_logistic_regression"
+NOT_JSON = '{"cells": [ {"cell_type": "code", "source": "def sigmoid(z):'  # a notebook cut short
 # Canned submissions on which nbgrader gives marks it should not, and why (see tests/submissions/make.py).
 FOOLS_NBGRADER = {"fools_nbgrader": "an IPython input transformer wraps every later cell, tests included, "
                                     "in try/except; this grader runs answers as plain Python and gives 0"}
@@ -100,7 +101,7 @@ def test_a_200_megabyte_notebook_is_refused_with_a_message(tmp_path):
 
 def test_a_file_that_is_not_json_is_refused_with_a_message(tmp_path):
     broken = tmp_path / "invalid_json.ipynb"
-    broken.write_text('{"cells": [ {"cell_type": "code", "source": "def sigmoid(z):')
+    broken.write_text(NOT_JSON)
     report = grade(broken, LR)
     assert report["score"] == 0 and "the file is not a valid notebook (JSON error" in report["problem"]
     assert all("not a valid notebook" in e["output"] for e in report["exercises"])
@@ -109,7 +110,7 @@ def test_a_file_that_is_not_json_is_refused_with_a_message(tmp_path):
 def test_command_line_prints_a_table_and_writes_gradescope_results(tmp_path):
     results = tmp_path / "results.json"
     broken = tmp_path / "invalid_json.ipynb"
-    broken.write_text('{"cells": [ {"cell_type": "code", "source": "def sigmoid(z):')
+    broken.write_text(NOT_JSON)
     done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(broken),
                            "--assignment", LR, "--results", str(results)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
