@@ -4,24 +4,22 @@
 
 Submissions are read from nbgrader's layout, DIR/submitted/<student>/<assignment>/<assignment>.ipynb
 (DIR defaults to this repository). Each grade is written, as soon as it is made, to
-DIR/autograder_results/<assignment>/<student>.json (with the SHA-256 of the notebook it graded); at the end
-all of them go into nbgrader's gradebook (DIR/gradebook.db: the scores of the test cells and a comment on
-each answer cell),
-so that formgrader and `nbgrader export` see them. Started again after an interruption, it grades only
-the submissions without a result for their current content, then brings the gradebook up to date with every
-result: nothing twice, nothing lost.
+DIR/autograder_results/<assignment>/<student>.json (with the SHA-256 of the notebook it graded) and sent
+to a low-priority helper (autograder/gradebook.py) that puts all of them into nbgrader's gradebook at the
+end, in one transaction (DIR/gradebook.db: the scores of the test cells and a comment on each answer
+cell), so that formgrader and `nbgrader export` see them. Started again after an interruption, it grades
+only the submissions without a result for their current content, then brings the gradebook up to date
+with every result: nothing twice, nothing lost.
 Finally it writes the CSV of all grades (default DIR/grades.csv).
 """
 
 import argparse
 import csv
 import hashlib
-import importlib
 import json
 import os
+import subprocess
 import sys
-import threading
-import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -60,38 +58,35 @@ def _grade_one(student, assignment, notebook):
     return dict(report, student=student, sha256=digest(notebook))
 
 
-def record_in_gradebook(course, reports):
-    """Put the reports' scores (and messages) into nbgrader's gradebook, in one transaction.
+class GradebookWriter:
+    """The helper process of autograder/gradebook.py: started first, fed each report, finished at the end."""
 
-    Returns the assignments that are not in the gradebook (their grades stay in the CSV and the JSON files).
-    """
-    from nbgrader.api import Gradebook, MissingEntry  # slow to import: only once the grading is done
+    def __init__(self, course):
+        self.process = subprocess.Popen([sys.executable, "-m", "autograder.gradebook", str(course)],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True, encoding="utf-8")
 
-    missing = set()
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # nbgrader's own submission creation warns about SQLAlchemy's autoflush
-        for report in reports:
-            student, assignment = report["student"], report["assignment"]
-            try:
-                gb.find_assignment(assignment)
-            except MissingEntry:
-                missing.add(assignment)
-                continue
-            gb.update_or_create_student(student)
-            submission = gb.update_or_create_submission(assignment, student)
-            notebook = next(n for n in submission.notebooks if n.name == assignment)
-            grades = {g.name: g for g in notebook.grades}
-            comments = {c.name: c for c in notebook.comments}
-            for exercise in report["exercises"]:
-                grades[f"{exercise['name']}_test"].auto_score = exercise["score"]
-                comments[exercise["name"]].auto_comment = exercise["output"]
-        gb.db.commit()
-    return missing
+    def send(self, report):
+        try:
+            self.process.stdin.write(json.dumps(report) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:  # it failed: finish() says why
+            pass
+
+    def finish(self):
+        """Return the assignments that are not in the gradebook; raise GradebookError if it could not write."""
+        try:
+            out, err = self.process.communicate()
+        except BrokenPipeError:
+            out, err = self.process.stdout.read(), self.process.stderr.read()
+            self.process.wait()
+        if self.process.returncode != 0:
+            raise GradebookError(err.strip().splitlines()[-1] if err.strip() else f"exit status {self.process.returncode}")
+        return set(json.loads(out.strip().splitlines()[-1]))
 
 
-def _import_nbgrader_quietly():
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)  # this thread only: the lowest priority
-    importlib.import_module("nbgrader.api")
+class GradebookError(RuntimeError):
+    """The gradebook could not be written."""
 
 
 def progress(done, total, width=30):
@@ -128,10 +123,10 @@ def run(course, assignments, workers, csv_path):
     print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
           f"{len(todo)} to grade with {workers} workers", file=sys.stderr)
     progress(0, len(todo))
-    # nbgrader takes seconds to import: let that happen while the workers grade, on a core they leave idle.
-    importing = threading.Thread(target=_import_nbgrader_quietly, daemon=True)
+    gradebook = GradebookWriter(course)
+    for report in reports:
+        gradebook.send(report)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        importing.start()
         futures = [pool.submit(_grade_one, *job) for job in todo]
         jobs = dict(zip(futures, todo))
         for done, future in enumerate(as_completed(futures), 1):
@@ -146,10 +141,15 @@ def run(course, assignments, workers, csv_path):
                 continue
             save(result_path(course, report["student"], report["assignment"]), report)
             reports.append(report)
+            gradebook.send(report)
             progress(done, len(todo))
     print(file=sys.stderr)
-    importing.join()
-    missing = record_in_gradebook(course, reports)
+    try:
+        missing = gradebook.finish()
+    except GradebookError as error:
+        missing = set()
+        print(f"warning: the grades could not be written into {course / 'gradebook.db'} ({error}); they are in "
+              "the CSV and autograder_results/, and the next run writes them again", file=sys.stderr)
     for assignment in sorted(missing):
         print(f"warning: {assignment} is not in {course / 'gradebook.db'}, so its grades are only in the CSV "
               f"and autograder_results/: run `nbgrader generate_assignment {assignment}` there first",
