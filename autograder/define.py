@@ -36,6 +36,11 @@ class Exercise:
         costs only the dependency's points.
     mistakes: {hint: function} -- common wrong versions, called with the
         case's arguments; a result equal to one of them gets its hint.
+    numeric: for exercises that compute gradients, a function called with
+        the case's arguments that returns the same outputs estimated by
+        finite differences (see numerical_gradient). The golden script
+        checks the reference solution against it; every test then checks
+        the answer against it too, within `numeric_tolerance` (rtol, atol).
     """
     name: str
     cases: list
@@ -43,3 +48,19 @@ class Exercise:
     kind: str = "function"
     deps: tuple = ()
     mistakes: dict = field(default_factory=dict)
+    numeric: object = None
+    numeric_tolerance: tuple = (1e-5, 1e-7)
+
+
+def numerical_gradient(f, x, eps=1e-6):
+    """Central differences: the gradient of the number f() with respect to the array x (changed, then restored)."""
+    gradient = np.zeros(x.shape)
+    for index in np.ndindex(*x.shape):
+        kept = x[index]
+        x[index] = kept + eps
+        above = f()
+        x[index] = kept - eps
+        below = f()
+        x[index] = kept
+        gradient[index] = (above - below) / (2 * eps)
+    return gradient

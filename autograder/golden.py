@@ -25,7 +25,7 @@ import types
 import numpy as np
 
 from autograder import ASSIGNMENTS, ROOT
-from autograder.engine import encode
+from autograder.engine import Mismatch, encode, engine
 from autograder.reference import reference_namespace
 
 
@@ -80,6 +80,18 @@ def _mistakes(exercise, case):
     return found
 
 
+def _numeric(assignment, exercise, number, case, result):
+    """The case's outputs estimated by finite differences, after checking the reference solution against them."""
+    estimate = exercise.numeric(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+    rtol, atol = exercise.numeric_tolerance
+    try:
+        engine.compare("the reference solution", estimate, result, rtol, atol)
+    except Mismatch as mismatch:
+        raise SystemExit(f"{assignment}.{exercise.name}: the reference solution disagrees with the numerical "
+                         f"gradient on case {number}:\n{mismatch}") from None
+    return {"expected": encode(estimate), "rtol": rtol, "atol": atol}
+
+
 def build(assignment):
     """Return (golden, public) for one assignment, as JSON-ready dicts."""
     exercises = importlib.import_module(f"autograder.{assignment}.exercises").EXERCISES
@@ -93,7 +105,7 @@ def build(assignment):
         if ex.kind == "function":
             entry["params"] = _signature(reference)["params"]
             entry["deps"] = {dep: _signature(namespace[dep]) for dep in ex.deps}
-        for case in ex.cases:
+        for number, case in enumerate(ex.cases, 1):
             item = {"public": case.public, "rtol": case.rtol, "atol": case.atol}
             if ex.kind == "value":
                 item["expected"] = encode(reference)
@@ -104,6 +116,8 @@ def build(assignment):
                 if replay:
                     item["replay"] = replay
                 item["mistakes"] = _mistakes(ex, case)
+                if ex.numeric is not None:
+                    item["numeric"] = _numeric(assignment, ex, number, case, result)
             entry["cases"].append(item)
         if not any(c["public"] for c in entry["cases"]) or (ex.kind == "function" and all(c["public"] for c in entry["cases"])):
             raise SystemExit(f"{assignment}.{ex.name}: the public cases must be a strict, non-empty subset")

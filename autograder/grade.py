@@ -43,6 +43,13 @@ def assignment_facts(assignment):
 
 
 @functools.lru_cache(maxsize=None)
+def helper_modules(assignment):
+    """The assignment's own modules (say dnn_utils.py), which its imports cell may import: the sandbox gets them."""
+    return tuple(sorted(p.resolve() for p in source_notebook(assignment).parent.glob("*.py")
+                        if p.name != "public_tests.py"))
+
+
+@functools.lru_cache(maxsize=None)
 def locked_cells(assignment):
     """{grade_id: source} of the release's locked cells, to tell the student which ones they edited."""
     cells = json.loads(release_notebook(assignment).read_text(encoding="utf-8"))["cells"]
@@ -128,7 +135,7 @@ def grade(path, assignment):
         task = dict(LIMITS, setup=setup, cells=[[n, answers.get(n)] for n in names],
                     exercises=[dict(e, cases=[{k: v for k, v in c.items() if k not in ("expected", "mistakes")}
                                               for c in e["cases"]]) for e in exercises])
-        lines, problem = sandbox.run(task, SUBMISSION_SECONDS)
+        lines, problem = sandbox.run(task, SUBMISSION_SECONDS, helper_modules(assignment))
         results = {line["exercise"]: line for line in lines if isinstance(line, dict) and line.get("exercise") in names}
     stopped_in = next((n for n in names if n in answers and n not in results), None) if problem else None
     report = []

@@ -2,8 +2,9 @@
 
 Inside the sandbox: no network (all namespaces unshared), a read-only view of
 the Python runtime and system libraries only, a private size-limited /tmp as
-scratch, no environment but a few settings, and two files of the course, the
-checking engine (public_tests.py) and runner.py.  Not the repository, not
+scratch, no environment but a few settings, and of the course only the
+checking engine (public_tests.py), runner.py and the assignment's helper
+modules (lr_utils.py, dnn_utils.py: what the student has too).  Not the repository, not
 source/, not autograder/ (its golden files hold the expected outputs), not
 other students' files.  runner.py adds per-exercise limits (time, memory,
 output, no new processes); this module adds a wall-clock limit for the whole
@@ -41,7 +42,8 @@ def _python_roots():
     return sorted(roots)
 
 
-def command(tmp_bytes=64 << 20):
+def command(modules=(), tmp_bytes=64 << 20):
+    """The bwrap command line; `modules` are the assignment's helper modules (e.g. dnn_utils.py), read-only."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed: run `bash course.sh`, which installs it, "
@@ -56,14 +58,15 @@ def command(tmp_bytes=64 << 20):
         args += ["--ro-bind-try", path, path]
     args += ["--ro-bind", str(ROOT / "public_tests.py"), "/grader/public_tests.py",
              "--ro-bind", str(ROOT / "autograder" / "runner.py"), "/grader/runner.py",
+             *[a for m in modules for a in ("--ro-bind", str(m), f"/grader/{Path(m).name}")],
              "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
              sys.executable, "-s", "-E", "/grader/runner.py"]
     return args
 
 
-def run(task, seconds, cap=64 << 20):
+def run(task, seconds, modules=(), cap=64 << 20):
     """Run runner.py on `task` in the sandbox; return (result lines as dicts, problem or None)."""
-    process = subprocess.Popen(command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command(modules), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     received, errors = bytearray(), bytearray()
 
     def read(stream, into, limit):

@@ -70,6 +70,24 @@ def test_known_mistake_output_gets_its_hint():
     assert "expected: [0.2, 0.8]" in message and "received: [0.6, 0.4]" in message
 
 
+def test_a_known_mistake_of_another_structure_gets_its_hint():
+    """A cache in the wrong order fails on its type; the hint still names the mistake."""
+    right, swapped = (np.ones((1, 2)), (np.zeros((1, 2)), 2.0)), (np.ones((1, 2)), (2.0, np.zeros((1, 2))))
+    ex = exercise(right, outputs=("A", "cache"), mistakes=[("the cache is in the wrong order", swapped)])
+    message = failure(ex, lambda x: swapped)
+    assert "cache[0]: wrong type" in message and "Hint: the cache is in the wrong order" in message
+
+
+def test_gradients_are_also_checked_against_the_numerical_estimate():
+    """An output that matches the case's expected value but not the finite differences still fails."""
+    ex = exercise(np.array([[2.0]]), outputs=("dW",))
+    ex["cases"][0]["numeric"] = {"expected": encode(np.array([[3.0]])), "rtol": 1e-5, "atol": 1e-7}
+    message = failure(ex, lambda x: np.array([[2.0]]))
+    assert "dW: wrong values" in message and "estimated numerically, by central differences" in message
+    fixed = dict(ex, cases=[dict(ex["cases"][0], expected=encode(np.array([[3.0]])))])
+    run_exercise(fixed, lambda x: np.array([[3.0 + 1e-9]]), fixed["cases"])
+
+
 def test_nan_is_reported_as_such():
     message = failure(exercise(np.array([0.5])), lambda x: np.array([np.nan]))
     assert "NaN or inf" in message

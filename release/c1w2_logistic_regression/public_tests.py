@@ -380,11 +380,7 @@ def changed_arguments(exercise, case, after):
     return [name for name, old, new in named if not _same(old, new, rtol=0, atol=0)]
 
 
-def judge_case(exercise, case, got, changed=()):
-    """Raise `Mismatch` unless `got` (a value, or a function's output) is the case's expected one."""
-    rtol, atol = case["rtol"], case["atol"]
-    mistakes = [(m["hint"], decode(m["output"])) for m in case.get("mistakes", [])]
-    expected = decode(case["expected"])
+def _compare_outputs(exercise, expected, got, rtol, atol, mistakes):
     outputs = exercise["outputs"]
     if len(outputs) > 1:
         if not isinstance(got, tuple) or len(got) != len(outputs):
@@ -395,6 +391,26 @@ def judge_case(exercise, case, got, changed=()):
                     [(h, o[i]) for h, o in mistakes if isinstance(o, tuple) and len(o) == len(outputs)])
     else:
         compare(_output_path(exercise), expected, got, rtol, atol, mistakes)
+
+
+def judge_case(exercise, case, got, changed=()):
+    """Raise `Mismatch` unless `got` (a value, or a function's output) is the case's expected one."""
+    rtol, atol = case["rtol"], case["atol"]
+    mistakes = [(m["hint"], decode(m["output"])) for m in case.get("mistakes", [])]
+    try:
+        _compare_outputs(exercise, decode(case["expected"]), got, rtol, atol, mistakes)
+    except Mismatch as mismatch:
+        known = next((hint for hint, output in mistakes if _same(got, output)), None)
+        if known is None or "Hint:" in str(mismatch):
+            raise
+        raise Mismatch(f"{mismatch}\n  Hint: {known}") from None
+    if "numeric" in case:  # gradients: also against finite differences, independently of any solution
+        numeric = case["numeric"]
+        try:
+            _compare_outputs(exercise, decode(numeric["expected"]), got, numeric["rtol"], numeric["atol"], [])
+        except Mismatch as mismatch:
+            raise Mismatch(f"{mismatch}\n  (expected: the gradient estimated numerically, by central "
+                           "differences of the cost: the formula of this gradient is wrong)") from None
     for name in changed:
         raise Mismatch(f"the function changed its argument `{name}` in place. The caller's "
                        f"`{name}` must stay as it was: work on a copy (for example {name} = {name}.copy() "
