@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = [
     "c1w2_python_basics",
     "c1w2_logistic_regression",
+    "c1w4_deep_nn_step_by_step",
 ]
 
 

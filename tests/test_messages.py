@@ -19,6 +19,9 @@ HINTS = {
     ("c1w2_logistic_regression", "initialize_with_zeros"): "this is an int where a float is expected",
     ("c1w2_logistic_regression", "propagate"): "4 times too large: did you forget to divide by the number of examples m?",
     ("c1w2_logistic_regression", "predict"): "a boolean array: convert it with .astype(float)",
+    ("c1w4_deep_nn_step_by_step", "linear_activation_forward"): "the activations are swapped",
+    ("c1w4_deep_nn_step_by_step", "compute_cost"): "3 times too large: did you forget to divide by the number",
+    ("c1w4_deep_nn_step_by_step", "update_parameters"): "the function changed its argument `params` in place",
 }
 
 
@@ -46,7 +49,7 @@ def test_every_planted_mistake_has_an_expected_hint():
         assert lost == {e for a, e in HINTS if a == path.parent.name}
 
 
-@pytest.mark.parametrize("assignment", ["c1w2_python_basics", "c1w2_logistic_regression"])
+@pytest.mark.parametrize("assignment", sorted({p.parent.name for p in SUBMISSIONS.glob("*/hidden_only.ipynb")}))
 def test_hidden_only_mistakes_pass_the_public_tests_and_fail_the_hidden_ones(assignment):
     expected = json.loads((SUBMISSIONS / assignment / "hidden_only.expected.json").read_text())
     planted = [name for name, score in expected.items() if score == 0]

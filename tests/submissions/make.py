@@ -114,6 +114,49 @@ def predict(w, b, X):
 ''',
         },
     },
+    "c1w4_deep_nn_step_by_step": {
+        "correct": {},
+        "hidden_only": {
+            "L_model_forward": '''
+def L_model_forward(X, parameters):
+    """Planted mistake: three layers hard-coded, the public test's network; other depths fail."""
+    caches = []
+    A, cache = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
+    caches.append(cache)
+    A, cache = linear_activation_forward(A, parameters["W2"], parameters["b2"], "relu")
+    caches.append(cache)
+    AL, cache = linear_activation_forward(A, parameters["W3"], parameters["b3"], "sigmoid")
+    caches.append(cache)
+    return AL, caches
+''',
+        },
+        "mistakes": {
+            "linear_activation_forward": '''
+def linear_activation_forward(A_prev, W, b, activation):
+    """Planted mistake: the two activations are swapped."""
+    Z, linear_cache = linear_forward(A_prev, W, b)
+    if activation == "sigmoid":
+        A, activation_cache = relu(Z)
+    else:
+        A, activation_cache = sigmoid(Z)
+    return A, (linear_cache, activation_cache)
+''',
+            "compute_cost": '''
+def compute_cost(AL, Y):
+    """Planted mistake: the sum is not divided by m."""
+    return np.squeeze(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
+''',
+            "update_parameters": '''
+def update_parameters(params, grads, learning_rate):
+    """Planted mistake: updates the caller's arrays in place."""
+    L = len(params) // 2
+    for l in range(1, L + 1):
+        params["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
+        params["b" + str(l)] -= learning_rate * grads["db" + str(l)]
+    return params
+''',
+        },
+    },
 }
 
 
