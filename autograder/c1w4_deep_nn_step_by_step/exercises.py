@@ -45,7 +45,7 @@ def _labels(seed, m):
     return Y
 
 
-def _forward(X, parameters):
+def _forward(X, parameters, hidden="relu", output="sigmoid"):
     """AL and the caches, in the notebook's format: caches[l-1] = ((A_prev, W, b), Z)."""
     L = len(parameters) // 2
     A, caches = X, []
@@ -53,7 +53,7 @@ def _forward(X, parameters):
         W, b = parameters[f"W{l}"], parameters[f"b{l}"]
         Z = W @ A + b
         caches.append(((A, W, b), Z))
-        A = ACTIVATIONS["sigmoid" if l == L else "relu"](Z)
+        A = ACTIVATIONS[output if l == L else hidden](Z)
     return A, caches
 
 
@@ -132,22 +132,13 @@ def _linear_activation_forward_cache_order(A_prev, W, b, activation):
 
 
 def _L_model_forward_all(activation):
-    def forward(X, parameters):
-        L = len(parameters) // 2
-        A, caches = X, []
-        for l in range(1, L + 1):
-            W, b = parameters[f"W{l}"], parameters[f"b{l}"]
-            Z = W @ A + b
-            caches.append(((A, W, b), Z))
-            A = ACTIVATIONS[activation](Z)
-        return A, caches
-    return forward
+    return lambda X, parameters: _forward(X, parameters, hidden=activation, output=activation)
 
 
-def _linear_backward(dZ, cache, scale_dA=1.0, scale_dW=1.0):
+def _linear_backward(dZ, cache, scale_dA=1.0):
     A_prev, W, b = cache
     m = A_prev.shape[1]
-    return (W.T @ dZ) * scale_dA, (dZ @ A_prev.T) / m * scale_dW, np.sum(dZ, axis=1, keepdims=True) / m
+    return (W.T @ dZ) * scale_dA, (dZ @ A_prev.T) / m, np.sum(dZ, axis=1, keepdims=True) / m
 
 
 def _dZ(dA, Z, activation):
