@@ -149,7 +149,8 @@ def run(course, assignments, workers, csv_path):
     except GradebookError as error:
         missing = set()
         print(f"warning: the grades could not be written into {course / 'gradebook.db'} ({error}); they are in "
-              "the CSV and autograder_results/, and the next run writes them again", file=sys.stderr)
+              "the CSV and autograder_results/, and the next run writes them again. If the file is damaged, "
+              "move it away and run `nbgrader generate_assignment <id>` there to make a new one", file=sys.stderr)
     for assignment in sorted(missing):
         print(f"warning: {assignment} is not in {course / 'gradebook.db'}, so its grades are only in the CSV "
               f"and autograder_results/: run `nbgrader generate_assignment {assignment}` there first",

@@ -89,6 +89,10 @@ def main(course):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    try:
+        main(sys.argv[1])
+    except Exception as error:  # one line for the batch to show: the database, not a traceback, is the problem
+        print(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}", file=sys.stderr)
+        sys.exit(1)
     sys.stderr.flush()
     os._exit(0)  # committed and closed: skip the 0.7 s of tearing down nbgrader's thousands of modules
