@@ -16,12 +16,15 @@ class Case:
 
     `public` cases are also the student's public tests; every case is a
     hidden test.  Values are compared with numpy's allclose(rtol, atol).
+    `seed`, when given, seeds numpy's global generator just before the call
+    (for exercises that draw random numbers without seeding themselves).
     """
     args: tuple = ()
     kwargs: dict = field(default_factory=dict)
     public: bool = False
     rtol: float = 1e-6
     atol: float = 1e-9
+    seed: int = None
 
 
 @dataclass

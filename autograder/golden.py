@@ -35,7 +35,7 @@ def _signature(function):
             "defaults": {p.name: encode(p.default) for p in parameters if p.default is not p.empty}}
 
 
-def _call_recording(function, namespace, deps, args, kwargs):
+def _call_recording(function, namespace, deps, args, kwargs, seed=None):
     """Call `function`, recording every call it makes to the functions in `deps`.
 
     A recorded argument that is one of the call's own inputs is stored as
@@ -63,6 +63,8 @@ def _call_recording(function, namespace, deps, args, kwargs):
         patched[dep] = recorder
     clone = types.FunctionType(function.__code__, patched, function.__name__, function.__defaults__,
                                function.__closure__)
+    if seed is not None:
+        np.random.seed(seed)
     with contextlib.redirect_stdout(io.StringIO()):  # cases with print_cost=True print
         result = clone(*args, **kwargs)
     return result, {dep: r for dep, r in records.items() if r}
@@ -72,6 +74,8 @@ def _mistakes(exercise, case):
     """The outputs of the exercise's known mistakes on this case (those that run on it)."""
     found = []
     for hint, wrong in exercise.mistakes.items():
+        if case.seed is not None:
+            np.random.seed(case.seed)
         try:
             output = wrong(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         except (ArithmeticError, TypeError, ValueError):
@@ -110,7 +114,9 @@ def build(assignment):
             if ex.kind == "value":
                 item["expected"] = encode(reference)
             else:
-                result, replay = _call_recording(reference, namespace, ex.deps, case.args, case.kwargs)
+                result, replay = _call_recording(reference, namespace, ex.deps, case.args, case.kwargs, case.seed)
+                if case.seed is not None:
+                    item["seed"] = case.seed
                 item.update(args=encode(list(case.args)), kwargs=encode(case.kwargs)["__dict__"],
                             expected=encode(result))
                 if replay:

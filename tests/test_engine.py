@@ -162,3 +162,18 @@ def test_public_tests_print_all_tests_passed_only_on_success(tmp_path, capsys):
     with pytest.raises(AssertionError):
         module.f_test(lambda x: 3.0)
     assert "All tests passed." not in capsys.readouterr().out
+
+
+def test_a_case_with_a_seed_seeds_numpys_global_generator_before_the_call():
+    np.random.seed(2)
+    expected = np.random.randn(2, 1)
+    ex = exercise(expected)
+    ex["cases"][0]["seed"] = 2
+
+    def draws(x):
+        return np.random.randn(2, 1)
+    np.random.seed(99)  # whatever state the notebook left behind
+    run_exercise(ex, draws, ex["cases"])
+    del ex["cases"][0]["seed"]
+    np.random.seed(99)
+    assert "out" in failure(ex, draws)
