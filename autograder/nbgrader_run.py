@@ -2,9 +2,17 @@
 
 The scratch folder gets a copy of nbgrader_config.py and source/ (symlinks
 resolved), so the instructor's own gradebook and folders are never touched.
+
+Long trainings: the notebooks keep the course's settings (say 2500
+iterations), and the test that runs each source notebook runs them in full,
+once.  Runs that only need the scores (``make_course(..., short=True)``) get
+locked cells whose literal ``num_iterations=`` / ``num_epochs=`` are cut to
+SHORT_TRAINING: nbgrader restores every locked cell of a submission from the
+course's copy, so the shortening holds for every notebook graded there.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,8 +31,22 @@ def nbgrader(*args, cwd):
     return done
 
 
-def make_course(folder, assignments):
-    """A fresh nbgrader course in `folder` with the given assignments generated."""
+SHORT_TRAINING = 5
+_TRAINING_LENGTH = re.compile(r"\b(num_iterations|num_epochs)(\s*=\s*)(\d+)\b")
+
+
+def shorten_trainings(nb):
+    """Cut the literal training lengths of the notebook's locked code cells to SHORT_TRAINING (in place)."""
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and meta.get("locked") and not meta.get("grade"):
+            cell.source = _TRAINING_LENGTH.sub(
+                lambda m: f"{m[1]}{m[2]}{min(int(m[3]), SHORT_TRAINING)}", cell.source)
+    return nb
+
+
+def make_course(folder, assignments, short=False):
+    """A fresh nbgrader course in `folder` with the given assignments generated (trainings shortened if `short`)."""
     folder = Path(folder)
     if folder.exists():
         shutil.rmtree(folder)
@@ -33,6 +55,10 @@ def make_course(folder, assignments):
     for assignment in assignments:
         shutil.copytree(ROOT / "source" / assignment, folder / "source" / assignment, symlinks=False,
                         ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        if short:
+            import nbformat
+            path = folder / "source" / assignment / f"{assignment}.ipynb"
+            nbformat.write(shorten_trainings(nbformat.read(path, as_version=4)), path)
         nbgrader("generate_assignment", assignment, "--force", cwd=folder)
     return folder
 

@@ -34,3 +34,11 @@ def nbgrader_course(tmp_path_factory):
     from autograder import ASSIGNMENTS
     from autograder.nbgrader_run import make_course
     return make_course(tmp_path_factory.mktemp("course") / "course", ASSIGNMENTS)
+
+
+@pytest.fixture(scope="session")
+def short_course(tmp_path_factory):
+    """The same, with the notebooks' long trainings shortened (for runs that need the scores only)."""
+    from autograder import ASSIGNMENTS
+    from autograder.nbgrader_run import make_course
+    return make_course(tmp_path_factory.mktemp("short") / "course", ASSIGNMENTS, short=True)
