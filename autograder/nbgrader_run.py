@@ -7,7 +7,7 @@ Long trainings: the notebooks keep the course's settings (say 2500
 iterations), and the test that runs each source notebook runs them in full,
 once.  Runs that only need the scores (``make_course(..., short=True)``) get
 locked cells whose literal ``num_iterations=`` / ``num_epochs=`` are cut to
-SHORT_TRAINING: nbgrader restores every locked cell of a submission from the
+SHORT_TRAINING (201): nbgrader restores every locked cell of a submission from the
 course's copy, so the shortening holds for every notebook graded there.
 """
 
@@ -31,7 +31,7 @@ def nbgrader(*args, cwd):
     return done
 
 
-SHORT_TRAINING = 5
+SHORT_TRAINING = 201  # long enough to record 3 costs (one per 100 iterations): the plots still draw lines
 _TRAINING_LENGTH = re.compile(r"\b(num_iterations|num_epochs)(\s*=\s*)(\d+)\b")
 
 
