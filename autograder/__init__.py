@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = [
     "c1w2_python_basics",
     "c1w2_logistic_regression",
+    "c1w3_planar_data",
     "c1w4_deep_nn_step_by_step",
+    "c1w4_deep_nn_application",
 ]
 
 

@@ -19,9 +19,14 @@ HINTS = {
     ("c1w2_logistic_regression", "initialize_with_zeros"): "this is an int where a float is expected",
     ("c1w2_logistic_regression", "propagate"): "4 times too large: did you forget to divide by the number of examples m?",
     ("c1w2_logistic_regression", "predict"): "a boolean array: convert it with .astype(float)",
+    ("c1w3_planar_data", "forward_propagation"): "the hidden layer uses tanh",
+    ("c1w3_planar_data", "backward_propagation"): "the derivative of tanh is 1 - tanh(z)**2",
+    ("c1w3_planar_data", "update_parameters"): "the step goes uphill",
     ("c1w4_deep_nn_step_by_step", "linear_activation_forward"): "the activations are swapped",
     ("c1w4_deep_nn_step_by_step", "compute_cost"): "3 times too large: did you forget to divide by the number",
     ("c1w4_deep_nn_step_by_step", "update_parameters"): "the function changed its argument `params` in place",
+    ("c1w4_deep_nn_application", "two_layer_model"): "layer 1's backward step takes dA1",
+    ("c1w4_deep_nn_application", "L_layer_model"): "the costs are recorded at every iteration",
 }
 
 

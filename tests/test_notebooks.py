@@ -54,6 +54,18 @@ def test_source_notebook_structure(assignment):
     assert answers == exercises, "the answer cells and autograder/<id>/exercises.py list the same exercises"
 
 
+# Notebooks whose text states what their trainings print: {assignment: (cells that print, pattern)}.
+# The text is the cell md-results; each cell prints a training and a test accuracy.
+STATED = {
+    "c1w2_logistic_regression": (["train"], r"(?:train|test) accuracy: ([\d.]+ %)"),
+    "c1w4_deep_nn_application": (["two-layer-accuracy", "L-layer-accuracy"], r"Accuracy: ([\d.]+ %)"),
+}
+
+
+def text(nb, cell_id):
+    return next(c.source for c in nb.cells if c.id == cell_id)
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_source_notebook_runs_with_every_test_passing(assignment):
     path = source_notebook(assignment)
@@ -63,10 +75,16 @@ def test_source_notebook_runs_with_every_test_passing(assignment):
     for cell in nb.cells:
         if nbgrader(cell).get("grade"):
             assert stream_text(nb, cell.id).strip() == "All tests passed.", cell.id
-    if assignment == "c1w2_logistic_regression":  # the text states the accuracies the training prints
-        printed = re.findall(r"(?:train|test) accuracy: ([\d.]+ %)", stream_text(nb, "train"))
-        stated = next(c.source for c in nb.cells if c.id == "md-results")
-        assert len(printed) == 2 and all(p in stated for p in printed), (printed, stated)
+    if assignment in STATED:  # the text states the accuracies the trainings print
+        cells, pattern = STATED[assignment]
+        printed = [re.findall(pattern, stream_text(nb, cell)) for cell in cells]
+        stated = text(nb, "md-results")
+        assert all(len(p) == 2 for p in printed) and all(p in stated for pair in printed for p in pair), \
+            (printed, stated)
+    if assignment == "c1w4_deep_nn_application":  # the deep network beats Week 2's logistic regression by 5 points
+        logistic = re.findall(r"([\d.]+) %", text(read(source_notebook("c1w2_logistic_regression")), "md-results"))[1]
+        deep = float(printed[1][1].rstrip(" %"))
+        assert f"logistic regression ({logistic} %)" in stated and deep >= float(logistic) + 5, (deep, logistic)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.name)

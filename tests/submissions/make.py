@@ -114,6 +114,68 @@ def predict(w, b, X):
 ''',
         },
     },
+    "c1w3_planar_data": {
+        "correct": {},
+        "hidden_only": {
+            "update_parameters": '''
+def update_parameters(parameters, grads, learning_rate=1.2):
+    """Planted mistake: the step size is always 1.2, the default the public test uses, whatever learning_rate says."""
+    parameters = copy.deepcopy(parameters)
+    W1 = parameters["W1"] - 1.2 * grads["dW1"]
+    b1 = parameters["b1"] - 1.2 * grads["db1"]
+    W2 = parameters["W2"] - 1.2 * grads["dW2"]
+    b2 = parameters["b2"] - 1.2 * grads["db2"]
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+''',
+            "nn_model": '''
+def nn_model(X, Y, n_h, num_iterations=10000, print_cost=False):
+    """Planted mistake: the hidden layer gets layer_sizes' 4 units (the public test's size), not the n_h asked for."""
+    np.random.seed(3)
+    n_x, n_h, n_y = layer_sizes(X, Y)
+    parameters = initialize_parameters(n_x, n_h, n_y)
+    for i in range(num_iterations):
+        A2, cache = forward_propagation(X, parameters)
+        cost = compute_cost(A2, Y)
+        grads = backward_propagation(parameters, cache, X, Y)
+        parameters = update_parameters(parameters, grads)
+        if print_cost and i % 1000 == 0:
+            print(f"iteration {i:5d}: cost {cost:.6f}")
+    return parameters
+''',
+        },
+        "mistakes": {
+            "forward_propagation": '''
+def forward_propagation(X, parameters):
+    """Planted mistake: the hidden layer uses the sigmoid instead of tanh."""
+    Z1 = np.dot(parameters["W1"], X) + parameters["b1"]
+    A1 = sigmoid(Z1)
+    Z2 = np.dot(parameters["W2"], A1) + parameters["b2"]
+    A2 = sigmoid(Z2)
+    return A2, {"Z1": Z1, "A1": A1, "Z2": Z2, "A2": A2}
+''',
+            "backward_propagation": '''
+def backward_propagation(parameters, cache, X, Y):
+    """Planted mistake: the slope of tanh is written 1 - A1 instead of 1 - A1 ** 2."""
+    m = X.shape[1]
+    A1, A2 = cache["A1"], cache["A2"]
+    dZ2 = A2 - Y
+    dW2 = np.dot(dZ2, A1.T) / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dZ1 = np.dot(parameters["W2"].T, dZ2) * (1 - A1)
+    dW1 = np.dot(dZ1, X.T) / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+''',
+            "update_parameters": '''
+def update_parameters(parameters, grads, learning_rate=1.2):
+    """Planted mistake: the step goes uphill (+ instead of -)."""
+    parameters = copy.deepcopy(parameters)
+    for name in ("W1", "b1", "W2", "b2"):
+        parameters[name] = parameters[name] + learning_rate * grads["d" + name]
+    return parameters
+''',
+        },
+    },
     "c1w4_deep_nn_step_by_step": {
         "correct": {},
         "hidden_only": {
@@ -154,6 +216,66 @@ def update_parameters(params, grads, learning_rate):
         params["W" + str(l)] -= learning_rate * grads["dW" + str(l)]
         params["b" + str(l)] -= learning_rate * grads["db" + str(l)]
     return params
+''',
+        },
+    },
+    "c1w4_deep_nn_application": {
+        "correct": {},
+        "hidden_only": {
+            "two_layer_model": '''
+def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+    """Planted mistake: 4 hidden units, the public test's size, whatever layers_dims says."""
+    np.random.seed(1)
+    costs = []
+    parameters = initialize_parameters(layers_dims[0], 4, layers_dims[2])
+    for i in range(num_iterations):
+        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
+        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
+        cost = compute_cost(A2, Y)
+        dA2 = -(np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))
+        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
+        dA0, dW1, db1 = linear_activation_backward(dA1, cache1, "relu")
+        parameters = update_parameters(parameters, {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2},
+                                       learning_rate)
+        if i % 100 == 0:
+            costs.append(cost)
+    return parameters, costs
+''',
+        },
+        "mistakes": {
+            "two_layer_model": '''
+def two_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+    """Planted mistake: layer 1's backward step is given dA2 instead of dA1."""
+    np.random.seed(1)
+    costs = []
+    n_x, n_h, n_y = layers_dims
+    parameters = initialize_parameters(n_x, n_h, n_y)
+    for i in range(num_iterations):
+        A1, cache1 = linear_activation_forward(X, parameters["W1"], parameters["b1"], "relu")
+        A2, cache2 = linear_activation_forward(A1, parameters["W2"], parameters["b2"], "sigmoid")
+        cost = compute_cost(A2, Y)
+        dA2 = -(np.divide(Y, A2) - np.divide(1 - Y, 1 - A2))
+        dA1, dW2, db2 = linear_activation_backward(dA2, cache2, "sigmoid")
+        dA0, dW1, db1 = linear_activation_backward(dA2, cache1, "relu")
+        parameters = update_parameters(parameters, {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2},
+                                       learning_rate)
+        if i % 100 == 0:
+            costs.append(cost)
+    return parameters, costs
+''',
+            "L_layer_model": '''
+def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, print_cost=False):
+    """Planted mistake: the cost is recorded at every iteration."""
+    np.random.seed(1)
+    costs = []
+    parameters = initialize_parameters_deep(layers_dims)
+    for i in range(num_iterations):
+        AL, caches = L_model_forward(X, parameters)
+        cost = compute_cost(AL, Y)
+        grads = L_model_backward(AL, Y, caches)
+        parameters = update_parameters(parameters, grads, learning_rate)
+        costs.append(cost)
+    return parameters, costs
 ''',
         },
     },

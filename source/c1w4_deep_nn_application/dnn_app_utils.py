@@ -1,0 +1,1 @@
+../../dnn_app_utils.py

@@ -1,0 +1,1 @@
+../../dnn_utils.py
