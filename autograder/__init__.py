@@ -21,6 +21,10 @@ ASSIGNMENTS = [
     "c1w3_planar_data",
     "c1w4_deep_nn_step_by_step",
     "c1w4_deep_nn_application",
+    "c2w1_initialization",
+    "c2w1_regularization",
+    "c2w1_gradient_checking",
+    "c2w2_optimization",
 ]
 
 

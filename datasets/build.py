@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Draw the week-2 "cat vs non-cat" datasets procedurally (no photographs involved).
+"""Draw the week-2 "cat vs non-cat" datasets procedurally (no photographs involved), and the points of
+Course 2's regularization assignment.
 
     python datasets/build.py            build, verify against SHA256SUMS, then copy into datasets/
-                                        (keeping .h5 files that are not ours: an instructor's originals)
+                                        (keeping .h5 and .mat files that are not ours: an instructor's
+                                        originals)
     python datasets/build.py --record   build and (re)write SHA256SUMS
     python datasets/build.py --check    build into a temporary folder and verify (datasets/ untouched)
     python datasets/build.py --out DIR  build into DIR instead of datasets/
@@ -12,6 +14,13 @@ dropped in instead.  Every image is drawn at 256x256 with Pillow primitives on
 integer coordinates, box-downsampled to 64x64 and finished with integer-only
 lighting and noise.  All randomness is integer draws from numpy's PCG64 with
 fixed seeds, so the output is the same, byte for byte, on every run.
+
+``data.mat`` (Course 2, regularization) holds points of a football field and
+which team won the ball there, in the original course's MATLAB v5 layout:
+``X`` float64 (211, 2), ``y`` uint8 (211, 1), ``Xval`` (200, 2), ``yval``
+(200, 1).  Its points lie on a grid of 1/1000 and its labels come from integer
+arithmetic and integer draws, and its header carries no date, so it too is the
+same on every run.
 """
 import argparse
 import hashlib
@@ -29,7 +38,8 @@ HERE = Path(__file__).resolve().parent
 SEED = 22
 S, N = 256, 64  # drawing size, dataset image size
 SPLITS = {"train": (72, 137), "test": (33, 17)}  # (cats, non-cats)
-FILES = ["train_catvnoncat.h5", "test_catvnoncat.h5", "contact_sheet.png", "my_cat.png"]
+FILES = ["train_catvnoncat.h5", "test_catvnoncat.h5", "contact_sheet.png", "my_cat.png", "data.mat"]
+DATA_FILES = (".h5", ".mat")  # files an instructor may replace with the original course's
 MY_CAT_KEY = (9, 8)  # Dice key of the cat drawn for my_cat.png (not in either split)
 
 
@@ -952,6 +962,63 @@ def contact_sheet(x, y, cols=8, rows=6):
     return sheet
 
 
+# ------------------------------------------------- Course 2: the football field
+
+# Our keeper kicks the ball upfield; each point is where it came down, in field units (x across the
+# field, y along it, our goal at the bottom), and its label says who won it: 1 one of our players,
+# 0 one of theirs.  Our players hold the ground below the line y = boundary(x), theirs the ground above.
+# Near the line the ball is contested, and in a few spots of each season the other side happened to
+# be stronger ("scrambles"): noise that a network can learn by heart, which regularisation prevents.
+FIELD_X, FIELD_Y = (-750, 450), (-750, 650)  # in thousandths of a field unit
+FIELD_SEED = 1
+FOOTBALL_SPLITS = {"X": (211, 0), "Xval": (200, 1)}  # number of points, key of their generator
+SCRAMBLES, SCRAMBLE_RADIUS = 3, 100  # spots per season, their radius (thousandths)
+MAT_HEADER = b"MATLAB 5.0 MAT-file, Platform: posix, written by the course's datasets/build.py"
+
+
+def boundary(x):
+    """The line between the teams, y = 0.05 + 0.6 x - 1.2 x^3, in thousandths (integer arithmetic)."""
+    return 50 + (600 * x) // 1000 - (1200 * x * x * x) // 10**9
+
+
+def football_season(points, key):
+    """(X of shape (points, 2) in field units, y of shape (points, 1), uint8) for one season of kicks."""
+    draws = np.random.default_rng([FIELD_SEED, key])
+
+    def draw(lo, hi):  # an integer, lo and hi included
+        return int(draws.integers(lo, hi + 1))
+
+    scrambles = [(draw(*FIELD_X), draw(*FIELD_Y)) for _ in range(SCRAMBLES)]
+    rows = []
+    for _ in range(points):
+        x, y = draw(*FIELD_X), draw(*FIELD_Y)
+        distance = y - boundary(x)  # along y, in thousandths
+        ours = distance < 0
+        upset = max(15, 420 - 5 * abs(distance))  # chance in 1000 that the other side wins the ball
+        if any((x - cx) ** 2 + (y - cy) ** 2 < SCRAMBLE_RADIUS ** 2 for cx, cy in scrambles):
+            upset = 800
+        if draw(0, 999) < upset:
+            ours = not ours
+        rows.append((x, y, int(ours)))
+    table = np.array(rows, dtype=np.int64)
+    return table[:, :2] / 1000, table[:, 2:].astype(np.uint8)
+
+
+def write_football(path):
+    """Write data.mat: X, y (training season) and Xval, yval (test season), with a fixed header."""
+    import io
+
+    import scipy.io
+
+    arrays = {}
+    for name, (points, key) in FOOTBALL_SPLITS.items():
+        arrays[name], arrays[name.replace("X", "y")] = football_season(points, key)
+    stream = io.BytesIO()
+    scipy.io.savemat(stream, arrays, format="5", do_compression=False)
+    data = stream.getvalue()  # its first 116 bytes are a text with the date of writing: replace them
+    Path(path).write_bytes(MAT_HEADER.ljust(116, b" ") + data[116:])
+
+
 def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -965,6 +1032,7 @@ def build(out):
     write_h5(out / "test_catvnoncat.h5", "test", *make_split("test"))
     contact_sheet(*train).save(out / "contact_sheet.png")
     Image.fromarray(render(Dice(*MY_CAT_KEY), True, size=S, pose="sitting")).save(out / "my_cat.png")
+    write_football(out / "data.mat")
     return {name: sha256(out / name) for name in FILES}
 
 
@@ -985,9 +1053,9 @@ def install(built, sums):
     """Copy the files built in `built` into datasets/, keeping data files that an instructor put there."""
     for name in FILES:
         target = HERE / name
-        if name.endswith(".h5") and target.exists() and sha256(target) != sums[name]:
+        if name.endswith(DATA_FILES) and target.exists() and sha256(target) != sums[name]:
             print(f"kept {target}: it is not the course's generated file (the original course's, or your "
-                  "own?), so the notebooks use it; delete it and run again to get the course's images back")
+                  "own?), so the notebooks use it; delete it and run again to get the course's file back")
             continue
         shutil.copyfile(built / name, target)
 

@@ -27,6 +27,17 @@ HINTS = {
     ("c1w4_deep_nn_step_by_step", "update_parameters"): "the function changed its argument `params` in place",
     ("c1w4_deep_nn_application", "two_layer_model"): "layer 1's backward step takes dA1",
     ("c1w4_deep_nn_application", "L_layer_model"): "the costs are recorded at every iteration",
+    ("c2w1_initialization", "initialize_parameters_random"): "the weights are not large: multiply np.random.randn(...) by 10",
+    ("c2w1_initialization", "initialize_parameters_he"): "He's scale uses the size of the previous layer",
+    ("c2w1_regularization", "compute_cost_with_regularization"): "the L2 term is missing its factor 1/(2m)",
+    ("c2w1_regularization", "backward_propagation_with_regularization"): "the lambd term is missing 1/m",
+    ("c2w1_regularization", "backward_propagation_with_dropout"): "the mask is not reapplied in backward",
+    ("c2w1_gradient_checking", "backward_propagation"): "so its derivative with respect to theta is x",
+    ("c2w1_gradient_checking", "gradient_check"): "a difference near 1/3 means gradapprox is twice the gradient",
+    ("c2w1_gradient_checking", "gradient_check_n"): "a difference of 1 means gradapprox is 0 or has the wrong sign",
+    ("c2w2_optimization", "random_mini_batches"): "X and Y were shuffled by two different permutations",
+    ("c2w2_optimization", "update_parameters_with_momentum"): "the factor 1 - beta is missing",
+    ("c2w2_optimization", "update_parameters_with_adam"): "the bias correction uses the wrong t",
 }
 
 

@@ -54,11 +54,14 @@ def test_source_notebook_structure(assignment):
     assert answers == exercises, "the answer cells and autograder/<id>/exercises.py list the same exercises"
 
 
-# Notebooks whose text states what their trainings print: {assignment: (cells that print, pattern)}.
-# The text is the cell md-results; each cell prints a training and a test accuracy.
+# Notebooks whose text states what their trainings print: {assignment: (cells that print, pattern, matches
+# per cell)}. The text is the cell md-results.
 STATED = {
-    "c1w2_logistic_regression": (["train"], r"(?:train|test) accuracy: ([\d.]+ %)"),
-    "c1w4_deep_nn_application": (["two-layer-accuracy", "L-layer-accuracy"], r"Accuracy: ([\d.]+ %)"),
+    "c1w2_logistic_regression": (["train"], r"(?:train|test) accuracy: ([\d.]+ %)", 2),
+    "c1w4_deep_nn_application": (["two-layer-accuracy", "L-layer-accuracy"], r"Accuracy: ([\d.]+ %)", 2),
+    "c2w1_initialization": (["zeros-accuracy", "random-accuracy", "he-accuracy"], r"Accuracy: ([\d.]+ %)", 2),
+    "c2w1_regularization": (["plain-accuracy", "l2-accuracy", "dropout-accuracy"], r"Accuracy: ([\d.]+ %)", 2),
+    "c2w2_optimization": (["results"], r" (\d\.\d{4}) +([\d.]+) %", 6),  # final cost and accuracy per training
 }
 
 
@@ -76,11 +79,11 @@ def test_source_notebook_runs_with_every_test_passing(assignment):
         if nbgrader(cell).get("grade"):
             assert stream_text(nb, cell.id).strip() == "All tests passed.", cell.id
     if assignment in STATED:  # the text states the accuracies the trainings print
-        cells, pattern = STATED[assignment]
+        cells, pattern, count = STATED[assignment]
         printed = [re.findall(pattern, stream_text(nb, cell)) for cell in cells]
         stated = text(nb, "md-results")
-        assert all(len(p) == 2 for p in printed) and all(p in stated for pair in printed for p in pair), \
-            (printed, stated)
+        values = [v for found in printed for match in found for v in ([match] if isinstance(match, str) else match)]
+        assert all(len(found) == count for found in printed) and all(v in stated for v in values), (printed, stated)
     if assignment == "c1w4_deep_nn_application":  # the deep network beats Week 2's logistic regression by 5 points
         logistic = re.findall(r"([\d.]+) %", text(read(source_notebook("c1w2_logistic_regression")), "md-results"))[1]
         deep = float(printed[1][1].rstrip(" %"))

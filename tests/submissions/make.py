@@ -279,6 +279,248 @@ def L_layer_model(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, 
 ''',
         },
     },
+    "c2w1_initialization": {
+        "correct": {},
+        "hidden_only": {
+            "initialize_parameters_he": '''
+def initialize_parameters_he(layers_dims):
+    """Planted mistake: two layers hard-coded, the public test's network; deeper networks lose their last layers."""
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, 3):
+        parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(2 / layers_dims[l - 1])
+        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
+    return parameters
+''',
+        },
+        "mistakes": {
+            "initialize_parameters_random": '''
+def initialize_parameters_random(layers_dims):
+    """Planted mistake: the weights are not multiplied by 10."""
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layers_dims)):
+        parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1])
+        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
+    return parameters
+''',
+            "initialize_parameters_he": '''
+def initialize_parameters_he(layers_dims):
+    """Planted mistake: He's scale uses the layer's own size, layers_dims[l], instead of layers_dims[l - 1]."""
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, len(layers_dims)):
+        parameters["W" + str(l)] = np.random.randn(layers_dims[l], layers_dims[l - 1]) * np.sqrt(2 / layers_dims[l])
+        parameters["b" + str(l)] = np.zeros((layers_dims[l], 1))
+    return parameters
+''',
+        },
+    },
+    "c2w1_regularization": {
+        "correct": {},
+        "hidden_only": {
+            "forward_propagation_with_dropout": '''
+def forward_propagation_with_dropout(X, parameters, keep_prob=0.5):
+    """Planted mistake: divides by 0.5, the public tests' keep_prob, instead of keep_prob."""
+    np.random.seed(1)
+    W1, b1, W2, b2, W3, b3 = (parameters[k] for k in ("W1", "b1", "W2", "b2", "W3", "b3"))
+    Z1 = np.dot(W1, X) + b1
+    A1 = relu(Z1)
+    D1 = np.random.rand(A1.shape[0], A1.shape[1]) < keep_prob
+    A1 = A1 * D1 / 0.5
+    Z2 = np.dot(W2, A1) + b2
+    A2 = relu(Z2)
+    D2 = np.random.rand(A2.shape[0], A2.shape[1]) < keep_prob
+    A2 = A2 * D2 / 0.5
+    Z3 = np.dot(W3, A2) + b3
+    A3 = sigmoid(Z3)
+    return A3, (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3)
+''',
+        },
+        "mistakes": {
+            "compute_cost_with_regularization": '''
+def compute_cost_with_regularization(A3, Y, parameters, lambd):
+    """Planted mistake: the L2 term lacks its factor 1/(2m)."""
+    squares = sum(np.sum(np.square(parameters["W" + str(l)])) for l in (1, 2, 3))
+    return float(compute_cost(A3, Y) + lambd * squares)
+''',
+            "backward_propagation_with_regularization": '''
+def backward_propagation_with_regularization(X, Y, cache, lambd):
+    """Planted mistake: the L2 term of each weight gradient is lambd * W, without the 1/m."""
+    m = X.shape[1]
+    (Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    dZ3 = A3 - Y
+    dW3 = np.dot(dZ3, A2.T) / m + lambd * W3
+    db3 = np.sum(dZ3, axis=1, keepdims=True) / m
+    dA2 = np.dot(W3.T, dZ3)
+    dZ2 = dA2 * (A2 > 0)
+    dW2 = np.dot(dZ2, A1.T) / m + lambd * W2
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dA1 = np.dot(W2.T, dZ2)
+    dZ1 = dA1 * (A1 > 0)
+    dW1 = np.dot(dZ1, X.T) / m + lambd * W1
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2,
+            "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+''',
+            "backward_propagation_with_dropout": '''
+def backward_propagation_with_dropout(X, Y, cache, keep_prob):
+    """Planted mistake: the masks are not reapplied in the backward pass (only the division by keep_prob is)."""
+    m = X.shape[1]
+    (Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3) = cache
+    dZ3 = A3 - Y
+    dW3 = np.dot(dZ3, A2.T) / m
+    db3 = np.sum(dZ3, axis=1, keepdims=True) / m
+    dA2 = np.dot(W3.T, dZ3) / keep_prob
+    dZ2 = dA2 * (A2 > 0)
+    dW2 = np.dot(dZ2, A1.T) / m
+    db2 = np.sum(dZ2, axis=1, keepdims=True) / m
+    dA1 = np.dot(W2.T, dZ2) / keep_prob
+    dZ1 = dA1 * (A1 > 0)
+    dW1 = np.dot(dZ1, X.T) / m
+    db1 = np.sum(dZ1, axis=1, keepdims=True) / m
+    return {"dZ3": dZ3, "dW3": dW3, "db3": db3, "dA2": dA2, "dZ2": dZ2, "dW2": dW2, "db2": db2,
+            "dA1": dA1, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+''',
+        },
+    },
+    "c2w1_gradient_checking": {
+        "correct": {},
+        "hidden_only": {
+            "gradient_check_n": '''
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):
+    """Planted mistake: epsilon is fixed at 1e-7 (the public tests' value), whatever the argument says."""
+    epsilon = 1e-7
+    parameters_values, _ = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(gradients)
+    num_parameters = parameters_values.shape[0]
+    gradapprox = np.zeros((num_parameters, 1))
+    for i in range(num_parameters):
+        theta_plus = np.copy(parameters_values)
+        theta_plus[i] = theta_plus[i] + epsilon
+        J_plus, _ = forward_propagation_n(X, Y, vector_to_dictionary(theta_plus))
+        theta_minus = np.copy(parameters_values)
+        theta_minus[i] = theta_minus[i] - epsilon
+        J_minus, _ = forward_propagation_n(X, Y, vector_to_dictionary(theta_minus))
+        gradapprox[i] = (J_plus - J_minus) / (2 * epsilon)
+    difference = np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))
+    if print_msg:
+        print(f"difference = {difference:.2e}")
+    return difference
+''',
+        },
+        "mistakes": {
+            "backward_propagation": '''
+def backward_propagation(x, theta):
+    """Planted mistake: the derivative is taken to be theta."""
+    dtheta = theta
+    return dtheta
+''',
+            "gradient_check": '''
+def gradient_check(x, theta, epsilon=1e-7, print_msg=False):
+    """Planted mistake: gradapprox is divided by epsilon instead of 2 * epsilon."""
+    J_plus = forward_propagation(x, theta + epsilon)
+    J_minus = forward_propagation(x, theta - epsilon)
+    gradapprox = (J_plus - J_minus) / epsilon
+    grad = backward_propagation(x, theta)
+    difference = np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))
+    if print_msg:
+        print(f"difference = {difference:.2e}")
+    return difference
+''',
+            "gradient_check_n": '''
+def gradient_check_n(parameters, gradients, X, Y, epsilon=1e-7, print_msg=False):
+    """Planted mistake: J_minus is computed from theta_plus too, so gradapprox is 0."""
+    parameters_values, _ = dictionary_to_vector(parameters)
+    grad = gradients_to_vector(gradients)
+    num_parameters = parameters_values.shape[0]
+    gradapprox = np.zeros((num_parameters, 1))
+    for i in range(num_parameters):
+        theta_plus = np.copy(parameters_values)
+        theta_plus[i] = theta_plus[i] + epsilon
+        J_plus, _ = forward_propagation_n(X, Y, vector_to_dictionary(theta_plus))
+        theta_minus = np.copy(parameters_values)
+        theta_minus[i] = theta_minus[i] - epsilon
+        J_minus, _ = forward_propagation_n(X, Y, vector_to_dictionary(theta_plus))
+        gradapprox[i] = (J_plus - J_minus) / (2 * epsilon)
+    difference = np.linalg.norm(grad - gradapprox) / (np.linalg.norm(grad) + np.linalg.norm(gradapprox))
+    if print_msg:
+        print(f"difference = {difference:.2e}")
+    return difference
+''',
+        },
+    },
+    "c2w2_optimization": {
+        "correct": {},
+        "hidden_only": {
+            "random_mini_batches": '''
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    """Planted mistake: mini-batches of 64, the public tests' size, whatever mini_batch_size says."""
+    np.random.seed(seed)
+    m = X.shape[1]
+    permutation = list(np.random.permutation(m))
+    shuffled_X, shuffled_Y = X[:, permutation], Y[:, permutation].reshape((1, m))
+    mini_batches = []
+    for k in range(m // 64):
+        mini_batches.append((shuffled_X[:, k * 64:(k + 1) * 64], shuffled_Y[:, k * 64:(k + 1) * 64]))
+    if m % 64 != 0:
+        mini_batches.append((shuffled_X[:, (m // 64) * 64:], shuffled_Y[:, (m // 64) * 64:]))
+    return mini_batches
+''',
+            "schedule_lr_decay": '''
+def schedule_lr_decay(learning_rate0, epoch_num, decay_rate, time_interval=1000):
+    """Planted mistake: the interval is always 1000 epochs, the default the public test uses."""
+    return learning_rate0 / (1 + decay_rate * np.floor(epoch_num / 1000))
+''',
+        },
+        "mistakes": {
+            "random_mini_batches": '''
+def random_mini_batches(X, Y, mini_batch_size=64, seed=0):
+    """Planted mistake: Y is shuffled by a second permutation, not the one used for X."""
+    np.random.seed(seed)
+    m = X.shape[1]
+    shuffled_X = X[:, list(np.random.permutation(m))]
+    shuffled_Y = Y[:, list(np.random.permutation(m))].reshape((1, m))
+    mini_batches = []
+    num_complete_minibatches = math.floor(m / mini_batch_size)
+    for k in range(num_complete_minibatches):
+        mini_batches.append((shuffled_X[:, k * mini_batch_size:(k + 1) * mini_batch_size],
+                             shuffled_Y[:, k * mini_batch_size:(k + 1) * mini_batch_size]))
+    if m % mini_batch_size != 0:
+        mini_batches.append((shuffled_X[:, num_complete_minibatches * mini_batch_size:],
+                             shuffled_Y[:, num_complete_minibatches * mini_batch_size:]))
+    return mini_batches
+''',
+            "update_parameters_with_momentum": '''
+def update_parameters_with_momentum(parameters, grads, v, beta, learning_rate):
+    """Planted mistake: the velocity adds the whole gradient, v = beta * v + grad, without the factor 1 - beta."""
+    L = len(parameters) // 2
+    new_parameters, new_v = {}, {}
+    for l in range(1, L + 1):
+        for name in ("W" + str(l), "b" + str(l)):
+            new_v["d" + name] = beta * v["d" + name] + grads["d" + name]
+            new_parameters[name] = parameters[name] - learning_rate * new_v["d" + name]
+    return new_parameters, new_v
+''',
+            "update_parameters_with_adam": '''
+def update_parameters_with_adam(parameters, grads, v, s, t, learning_rate=0.01, beta1=0.9, beta2=0.999,
+                                epsilon=1e-8):
+    """Planted mistake: the bias correction uses t + 1 instead of t."""
+    L = len(parameters) // 2
+    new_parameters, new_v, new_s, v_corrected, s_corrected = {}, {}, {}, {}, {}
+    for l in range(1, L + 1):
+        for name in ("W" + str(l), "b" + str(l)):
+            d = "d" + name
+            new_v[d] = beta1 * v[d] + (1 - beta1) * grads[d]
+            v_corrected[d] = new_v[d] / (1 - beta1 ** (t + 1))
+            new_s[d] = beta2 * s[d] + (1 - beta2) * grads[d] ** 2
+            s_corrected[d] = new_s[d] / (1 - beta2 ** (t + 1))
+            step = v_corrected[d] / (np.sqrt(s_corrected[d]) + epsilon)
+            new_parameters[name] = parameters[name] - learning_rate * step
+    return new_parameters, new_v, new_s, v_corrected, s_corrected
+''',
+        },
+    },
 }
 
 

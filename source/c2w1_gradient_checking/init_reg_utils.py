@@ -1,0 +1,1 @@
+../../init_reg_utils.py

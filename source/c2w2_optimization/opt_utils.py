@@ -1,0 +1,1 @@
+../../opt_utils.py
