@@ -8,10 +8,12 @@ student) in two scratch nbgrader courses, then times, in this one run:
   2. python -m autograder batch with 1 worker, then with 2 workers (sandboxed, answers only), alternated
      for ROUNDS rounds (default 3), keeping the median time of each.
 It prints the wall times and the ratios, and, for scale, how much two processes speed up a pure CPU loop
-on this machine (the ceiling for the 2-worker ratio). Nothing here is a test: numbers depend on the machine.
+on this machine, and a stream of short processes that start Python and import numpy (the shape of a
+grading): the ceilings for the 2-worker ratio. Nothing here is a test: numbers depend on the machine.
 """
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -64,6 +66,27 @@ def cpu_scaling():
     return (time.perf_counter() - start) / parallel
 
 
+_STARTUP = [sys.executable, "-c", "import numpy as np; a = np.random.rand(100, 100); [a @ a for _ in range(50)]"]
+
+
+def _starts(count):
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")  # as in the sandbox
+    for _ in range(count):
+        subprocess.run(_STARTUP, check=True, env=env)
+
+
+def startup_scaling(count=20):
+    """The same for work shaped like a grading: COUNT processes that each start Python and import numpy."""
+    from concurrent.futures import ThreadPoolExecutor
+    start = time.perf_counter()
+    _starts(count), _starts(count)
+    serial = time.perf_counter() - start
+    with ThreadPoolExecutor(2) as pool:
+        start = time.perf_counter()
+        list(pool.map(_starts, [count, count]))
+        return serial / (time.perf_counter() - start)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=50)
@@ -78,13 +101,14 @@ def main():
         fill(theirs, count)
         print(f"{count} submissions of {LR}", flush=True)
         batch = [sys.executable, "-m", "autograder", "batch", "--course", str(ours), "--assignment", LR]
-        ones, twos, loops = [], [], []
+        ones, twos, loops, starts = [], [], [], []
         for round_ in range(1, options.rounds + 1):  # alternated, so that a slow spell of the machine hits both
             for workers, times in ((1, ones), (2, twos)):
                 shutil.rmtree(ours / "autograder_results", ignore_errors=True)
                 times.append(timed(f"round {round_}: autograder batch, {workers} worker{'s' * (workers > 1)}",
                                    batch + ["--workers", str(workers)], ROOT))
             loops.append(cpu_scaling())
+            starts.append(startup_scaling())
         one, two = statistics.median(ones), statistics.median(twos)
         print(f"{'autograder batch, 1 worker (median)':40s} {one:8.1f} s")
         print(f"{'autograder batch, 2 workers (median)':40s} {two:8.1f} s")
@@ -92,6 +116,8 @@ def main():
               f"{', '.join(f'{a / b:.2f}x' for a, b in zip(ones, twos))})")
         print(f"(this machine's own 2-process speed-up on a pure CPU loop, per round: "
               f"{', '.join(f'{x:.2f}x' for x in loops)})")
+        print(f"(and on processes that start Python and import numpy, as each grading does, per round: "
+              f"{', '.join(f'{x:.2f}x' for x in starts)})")
         if options.without_nbgrader:
             return
         start = time.perf_counter()
