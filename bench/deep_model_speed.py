@@ -24,14 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from autograder.reference import reference_namespace  # noqa: E402
+from lr_utils import load_dataset  # noqa: E402  (the course's loader, reading datasets/ beside it)
 
 ASSIGNMENT = "c1w4_deep_nn_application"
 LAYERS = [12288, 20, 7, 5, 1]
 
 
 def training_data():
-    sys.path.insert(0, str(ROOT / "source" / ASSIGNMENT))
-    from lr_utils import load_dataset
     train_x_orig, train_y, _, _, _ = load_dataset()
     return train_x_orig.reshape(train_x_orig.shape[0], -1).T / 255., train_y
 
