@@ -48,7 +48,9 @@ def command(modules=(), tmp_bytes=64 << 20):
     if bwrap is None:
         raise SandboxUnavailable("bubblewrap (bwrap) is not installed: run `bash course.sh`, which installs it, "
                                  "or `apt-get install bubblewrap`")
-    args = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
+    # --cap-drop ALL: run by root, bubblewrap would otherwise keep every capability inside the sandbox's
+    # user namespace, enough to remount its read-only view writable and change the grader's own files.
+    args = [bwrap, "--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--clearenv"]
     for name, value in {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "MPLBACKEND": "Agg",
                         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}.items():

@@ -60,6 +60,15 @@ def test_no_sandboxed_process_outlives_its_grading(hostile_reports):
     assert left == [], f"processes left over: {left}"
 
 
+def test_the_sandbox_cannot_make_its_read_only_view_writable(hostile_reports):
+    """remount_writable tries to remount every mount read-write and leave a file in numpy's folder: the
+    sandbox holds no capability (even when the grader runs as root), so the file must not exist."""
+    import numpy
+    probe = Path(numpy.__file__).parent / "sandbox_escape_probe.txt"
+    assert ROOT / "tests" / "hostile" / "remount_writable.ipynb" in hostile_reports
+    assert not probe.exists(), f"a sandboxed submission wrote {probe}"
+
+
 @pytest.mark.parametrize("path", CANNED, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_canned_submission_gets_the_same_verdicts_as_with_nbgrader(path):
     """tests/test_nbgrader.py checks the same expected reports with nbgrader autograde.

@@ -172,6 +172,19 @@ def sigmoid(z):
             os.remove(os.path.join(folder, name))
     return 1 / (1 + np.exp(-z))
 '''}),
+    "remount_writable": (LR, {"sigmoid": '''
+import ctypes, os, numpy
+
+def sigmoid(z):
+    # Make every read-only mount of the sandbox writable again, then leave a file in numpy's folder.
+    libc = ctypes.CDLL(None, use_errno=True)
+    for line in open("/proc/self/mountinfo"):
+        point = line.split()[4]
+        if libc.mount(None, point.encode(), None, 32 | 4096, None) != 0:  # MS_REMOUNT | MS_BIND, read-write
+            raise PermissionError(f"remounting {point}: {os.strerror(ctypes.get_errno())}")
+    open(os.path.join(os.path.dirname(numpy.__file__), "sandbox_escape_probe.txt"), "w").write("escaped")
+    return 1 / (1 + np.exp(-z))
+'''}),
     "warnings_on_stderr": (LR, {"sigmoid": '''
 import sys, warnings
 
