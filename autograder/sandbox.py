@@ -1,10 +1,10 @@
 """Run a grading task under bubblewrap, never in the grader's own process.
 
-Inside the sandbox: no network (all namespaces unshared), a read-only view of
-the Python runtime and system libraries only, a private size-limited /tmp as
-scratch, no environment but a few settings, and of the course only the
-checking engine (public_tests.py), runner.py and the assignment's helper
-modules (lr_utils.py, dnn_utils.py: what the student has too).  Not the repository, not
+Inside the sandbox: no network (all namespaces unshared), no capability, a
+read-only view of the Python runtime and system libraries only, a private
+size-limited /tmp as scratch (the only writable place), no environment but a
+few settings, and of the course only the checking engine (public_tests.py),
+runner.py and the assignment's helper modules (lr_utils.py, dnn_utils.py: what the student has too).  Not the repository, not
 source/, not autograder/ (its golden files hold the expected outputs), not
 other students' files.  runner.py adds per-exercise limits (time, memory,
 output, no new processes); this module adds a wall-clock limit for the whole
@@ -61,7 +61,10 @@ def command(modules=(), tmp_bytes=64 << 20):
     args += ["--ro-bind", str(ROOT / "public_tests.py"), "/grader/public_tests.py",
              "--ro-bind", str(ROOT / "autograder" / "runner.py"), "/grader/runner.py",
              *[a for m in modules for a in ("--ro-bind", str(m), f"/grader/{Path(m).name}")],
-             "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
+             "--proc", "/proc", "--dev", "/dev",
+             # The sandbox's root and /dev are memory-backed and unlimited: read-only, so that only the
+             # size-limited /tmp takes files (else writing files could fill the machine's memory).
+             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp",
              sys.executable, "-s", "-E", "/grader/runner.py"]
     return args
 

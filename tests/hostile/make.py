@@ -185,6 +185,21 @@ def sigmoid(z):
     open(os.path.join(os.path.dirname(numpy.__file__), "sandbox_escape_probe.txt"), "w").write("escaped")
     return 1 / (1 + np.exp(-z))
 '''}),
+    "fill_memory_with_files": (LR, {"sigmoid": '''
+def sigmoid(z):
+    # Memory-backed folders take files in RAM: write up to 256 MB of 1 MB files into each.
+    written = {}
+    for folder in ("/", "/dev", "/dev/shm", "/grader", "/tmp"):
+        written[folder] = 0
+        try:
+            while written[folder] < 256:
+                with open(f"{folder}/filler-{written[folder]}", "wb") as f:
+                    f.write(bytes(1 << 20))
+                written[folder] += 1
+        except OSError:
+            pass
+    raise RuntimeError(f"MB written: {written}")
+'''}),
     "warnings_on_stderr": (LR, {"sigmoid": '''
 import sys, warnings
 
