@@ -1,12 +1,12 @@
-"""Runs a student's answers INSIDE the sandbox (see sandbox.py); standard library, numpy and the engine only.
+"""Runs students' answers INSIDE the sandbox (see sandbox.py); standard library, numpy and the engine only.
 
-It reads one task from standard input, as JSON:
+It stays up for many submissions (see serve()): it first reads the assignment's setup code (its imports
+cell), then tasks, each as an 8-byte length followed by that much JSON:
 
-    {"setup": code run once, first (the assignment's own imports cell),
-     "cells": [[exercise name, code of the student's answer cell or null], ...] in notebook order,
+    {"cells": [[exercise name, code of the student's answer cell or null], ...] in notebook order,
      "exercises": [exercise, ...] as in the golden files, with no expected values,
      "seconds": wall-clock limit per exercise, "memory": address-space limit in bytes,
-     "output": limit in bytes on what the student's code may print}
+     "output": limit in bytes on what the student's code may print, "result": limit on a result}
 
 For each exercise it forks a child that defines the student's answers up to
 that exercise, forbids itself to create processes (seccomp), and calls the
@@ -17,7 +17,8 @@ this process writes one JSON line per exercise on standard output:
                                   "printed": characters printed} or {"error": message}, ...]}
     or {"exercise": name, "error": message}
 
-It never sees the expected outputs: the comparison happens outside.
+and a line {"done": ...} when the submission is graded.  It never sees the expected outputs: the
+comparison happens outside.
 """
 
 import ctypes
@@ -26,6 +27,7 @@ import os
 import platform
 import resource
 import select
+import shutil
 import signal
 import struct
 import sys
@@ -36,18 +38,20 @@ import public_tests as engine
 
 # --- seccomp: a child may start threads but no process -----------------------
 
-_SYSCALLS = {  # machine: (audit arch, clone, clone3, fork or None, vfork or None)
-    "x86_64": (0xC000003E, 56, 435, 57, 58),
-    "aarch64": (0xC00000B7, 220, 435, None, None),
+_SYSCALLS = {  # machine: (audit arch, clone, clone3, fork or None, vfork or None,
+    #                      [shmget, semget, msgget, mq_open, add_key, request_key, keyctl])
+    "x86_64": (0xC000003E, 56, 435, 57, 58, [29, 64, 68, 240, 248, 249, 250]),
+    "aarch64": (0xC00000B7, 220, 435, None, None, [194, 190, 186, 180, 217, 218, 219]),
 }
 
 
 def _forbid_new_processes():
-    """Install a seccomp filter: fork, vfork and clone without CLONE_THREAD fail with EAGAIN."""
+    """Install a seccomp filter: fork, vfork and clone without CLONE_THREAD fail with EAGAIN, and the
+    calls that make objects outliving the process (IPC objects, message queues, keys) with EPERM."""
     if platform.machine() not in _SYSCALLS:
         return False
-    arch, clone, clone3, fork, vfork = _SYSCALLS[platform.machine()]
-    allow, eagain, enosys = 0x7FFF0000, 0x00050000 | 11, 0x00050000 | 38
+    arch, clone, clone3, fork, vfork, lasting = _SYSCALLS[platform.machine()]
+    allow, eagain, enosys, eperm = 0x7FFF0000, 0x00050000 | 11, 0x00050000 | 38, 0x00050000 | 1
     ld, jeq, jset, ret = 0x20, 0x15, 0x45, 0x06
 
     program = [(ld, 0, 0, 4), (jeq, 1, 0, arch), (ret, 0, 0, eagain), (ld, 0, 0, 0),
@@ -55,6 +59,8 @@ def _forbid_new_processes():
     for number in (fork, vfork):
         if number is not None:
             program += [(jeq, 0, 1, number), (ret, 0, 0, eagain)]
+    for number in lasting:
+        program += [(jeq, 0, 1, number), (ret, 0, 0, eperm)]
     program += [(jeq, 1, 0, clone), (ret, 0, 0, allow),
                 (ld, 0, 0, 16), (jset, 0, 1, 0x00010000), (ret, 0, 0, allow), (ret, 0, 0, eagain)]
     raw = b"".join(struct.pack("HBBI", *instruction) for instruction in program)
@@ -166,6 +172,8 @@ def _child(task, base, index, out):
     os.dup2(sink, 1)
     os.dup2(sink, 2)
     os.close(0)
+    os.closerange(3, out.fileno())  # keep only the output file and the pipe back to the parent
+    os.closerange(out.fileno() + 1, 1 << 16)
     _forbid_new_processes()
 
     exercise = task["exercises"][index]
@@ -276,19 +284,117 @@ def _run_child(task, base, index):
     return {"error": f"the process running it exited during {case} (os._exit?) without a result"}
 
 
-def main():
-    task = json.load(sys.stdin)
+# --- the warm process: one sandbox grades submission after submission ----------
+
+def _read_exactly(count):
+    data = b""
+    while len(data) < count:
+        chunk = os.read(0, count - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def _receive():
+    """One message from the grader: an 8-byte length, then that many bytes of JSON; None at the end."""
+    header = _read_exactly(8)
+    body = _read_exactly(int.from_bytes(header, "big")) if header else None
+    return None if body is None else json.loads(body)
+
+
+def _send(message):
+    data = (json.dumps(message) + "\n").encode()
+    while data:
+        data = data[os.write(1, data):]
+
+
+def _grade_one(base):
+    """In a fresh child of the warm process: read one task, grade its exercises, write their results."""
+    task = _receive()
+    if task is None:
+        os._exit(_END)
+    os.dup2(os.open("/dev/null", os.O_RDONLY), 0)  # what comes next on this pipe is another submission's
+    for index, exercise in enumerate(task["exercises"]):
+        result = _run_child(task, base, index)
+        # Rebuilt key by key: the answers can write anything on their pipe, and must not be able to pass
+        # on a line of this process's own (such as {"done": ...}).
+        if isinstance(result, dict) and isinstance(result.get("cases"), list):
+            _send({"exercise": exercise["name"], "cases": result["cases"]})
+        else:
+            error = result.get("error") if isinstance(result, dict) else None
+            _send({"exercise": exercise["name"], "error": error if isinstance(error, str) else
+                   "sent back a malformed result (did the code write on the grader's own pipe?)"})
+    os._exit(0)
+
+
+_END = 3
+
+
+def _leftovers():
+    """What a graded submission left in the sandbox; [] once /tmp has been emptied and nothing else is left."""
+    try:  # this process is the sandbox's init: orphans of a killed grading process come to it
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        pass
+    left = [f"process {pid}" for pid in os.listdir("/proc") if pid.isdigit() and int(pid) != os.getpid()]
+    for name in os.listdir("/tmp"):
+        path = os.path.join("/tmp", name)
+        try:
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)  # folders made unwritable or unreadable: this process owns them all
+                for folder, subfolders, _ in os.walk(path):
+                    for subfolder in subfolders:
+                        if not os.path.islink(os.path.join(folder, subfolder)):
+                            os.chmod(os.path.join(folder, subfolder), 0o700)
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+        except OSError:
+            left.append(f"/tmp/{name}")
+    for kind in ("shm", "sem", "msg"):  # System V IPC objects (the answers may not create any; see seccomp)
+        with open(f"/proc/sysvipc/{kind}") as table:
+            left += [f"a System V {kind} object"] * (len(table.readlines()) - 1)
+    return left
+
+
+def serve():
+    """Read the assignment's setup code, run it once, then grade each task sent, each in a child of this
+    process, so that Python, numpy and the setup are loaded once per sandbox, not once per submission.
+
+    Between submissions nothing may remain: the child and its exercise processes must be gone (the
+    exercise processes cannot create others), /tmp is emptied, and no IPC object may exist; if anything
+    is left, this process ends, and the sandbox with it (the grader starts a new one). This process is
+    not dumpable, so the answers cannot reach its pipes through /proc. After each task it writes
+    {"done": {"exit": code} or {"signal": number}, "left": [...]}.
+    """
+    ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0; inherited by every child
     # Answers draw nothing while graded: matplotlib is replaced by an object that accepts every call,
     # which also saves the second its import takes.
     plots = NoPlots("matplotlib")
     sys.modules.update({"matplotlib": plots, "matplotlib.pyplot": plots.pyplot})
     base = {"__name__": "__main__"}
-    exec(compile(task["setup"], "<setup>", "exec"), base)  # the assignment's imports: ours, not the student's
+    exec(compile(_receive(), "<setup>", "exec"), base)  # the assignment's imports: ours, not the student's
     _take_snapshot()
-    for index, exercise in enumerate(task["exercises"]):
-        result = _run_child(task, base, index)
-        print(json.dumps(dict(result, exercise=exercise["name"])), flush=True)
+    sys.stdout.flush()
+    _send({"ready": True})
+    while True:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _grade_one(base)
+            finally:
+                os._exit(1)
+        _, status = os.waitpid(pid, 0)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == _END:
+            return
+        left = _leftovers()
+        done = {"exit": os.WEXITSTATUS(status)} if os.WIFEXITED(status) else {"signal": os.WTERMSIG(status)}
+        _send({"done": done, "left": left})
+        if left:
+            return
 
 
 if __name__ == "__main__":
-    main()
+    serve()

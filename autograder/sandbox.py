@@ -13,6 +13,7 @@ submission and a cap on what comes back.
 
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -50,7 +51,10 @@ def command(modules=(), tmp_bytes=64 << 20):
                                  "or `apt-get install bubblewrap`")
     # --cap-drop ALL: run by root, bubblewrap would otherwise keep every capability inside the sandbox's
     # user namespace, enough to remount its read-only view writable and change the grader's own files.
-    args = [bwrap, "--unshare-all", "--cap-drop", "ALL", "--die-with-parent", "--new-session", "--clearenv"]
+    # --as-pid-1: no bubblewrap process inside, whose standard streams (the grader's pipes) the answers
+    # could open through /proc/1/fd; runner.py is the sandbox's init, and not dumpable.
+    args = [bwrap, "--unshare-all", "--as-pid-1", "--cap-drop", "ALL", "--die-with-parent", "--new-session",
+            "--clearenv"]
     for name, value in {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "MPLBACKEND": "Agg",
                         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}.items():
@@ -69,47 +73,128 @@ def command(modules=(), tmp_bytes=64 << 20):
     return args
 
 
-def run(task, seconds, modules=(), cap=64 << 20):
-    """Run runner.py on `task` in the sandbox; return (result lines as dicts, problem or None)."""
-    process = subprocess.Popen(command(modules), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    received, errors = bytearray(), bytearray()
+READY_SECONDS = 60  # to start a sandbox: Python, numpy and the assignment's imports
 
-    def read(stream, into, limit):
-        while chunk := stream.read(1 << 16):
-            if len(into) < limit:
-                into.extend(chunk[: limit - len(into)])
-    readers = [threading.Thread(target=read, args=(process.stdout, received, cap)),
-               threading.Thread(target=read, args=(process.stderr, errors, 1 << 16))]
-    for reader in readers:
-        reader.start()
-    problem = None
-    deadline = time.monotonic() + seconds
-    try:
-        process.stdin.write(json.dumps(task).encode())
-        process.stdin.close()
-    except BrokenPipeError:
-        pass
-    # The pipes close when the sandbox ends (its namespace takes every process in it along): waiting on the
-    # readers returns at that moment, where Popen.wait(timeout) would poll with sleeps of up to 50 ms.
-    for reader in readers:
-        reader.join(max(0.0, deadline - time.monotonic()))
-    try:
-        process.wait(timeout=max(0.0, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-        problem = f"the whole submission took longer than {seconds} s"
-    for reader in readers:
-        reader.join()
-    results = []
-    for line in bytes(received).decode(errors="replace").splitlines():
+
+class Server:
+    """One warm sandbox (runner.py's serve()): started with an assignment's helper modules and setup code,
+    it then grades submission after submission, each in fresh processes inside it."""
+
+    def __init__(self, modules, setup):
+        self.key = (tuple(modules), setup)
+        self.owner = os.getpid()  # a forked copy of this object (a worker of a process pool) must not use it
+        self.process = subprocess.Popen(command(modules), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE)
+        self.errors = bytearray()
+        self.buffer = b""
+        threading.Thread(target=self._drain, daemon=True).start()
         try:
-            results.append(json.loads(line))
-        except ValueError:
-            continue
-    if problem is None and process.returncode != 0:
-        tail = [l for l in bytes(errors).decode(errors="replace").splitlines() if l.startswith("bwrap:")]
-        if not results and tail:
-            raise SandboxUnavailable(f"bubblewrap could not start the sandbox: {tail[-1]}")
-        problem = f"the sandbox stopped early (exit status {process.returncode})"
+            self._send(setup)
+            ready = self._lines(time.monotonic() + READY_SECONDS, 1 << 20, until="ready")[1] == "ready"
+        except BrokenPipeError:
+            ready = False
+        if not ready:
+            self.close()
+            tail = [l for l in bytes(self.errors).decode(errors="replace").splitlines() if l.strip()]
+            if tail and tail[-1].startswith("bwrap:"):
+                raise SandboxUnavailable(f"bubblewrap could not start the sandbox: {tail[-1]}")
+            raise SandboxUnavailable("the sandbox did not start: "
+                                     + (tail[-1] if tail else f"no answer within {READY_SECONDS} s"))
+
+    def _drain(self):
+        while chunk := self.process.stderr.read(1 << 16):
+            self.errors = (self.errors + chunk)[-(1 << 16):]
+
+    def _send(self, message):
+        data = json.dumps(message).encode()
+        self.process.stdin.write(len(data).to_bytes(8, "big") + data)
+        self.process.stdin.flush()
+
+    def _lines(self, deadline, cap, until):
+        """Read JSON lines until one with the key `until`; return (the lines, why reading stopped: `until`,
+        "time" at the deadline, "size" past `cap` bytes, or "end" when the sandbox closed its output)."""
+        fd, lines, received = self.process.stdout.fileno(), [], 0
+        while True:
+            while b"\n" in self.buffer:
+                line, self.buffer = self.buffer.split(b"\n", 1)
+                try:
+                    message = json.loads(line)
+                except ValueError:
+                    continue
+                lines.append(message)
+                if isinstance(message, dict) and until in message and "exercise" not in message:
+                    return lines, until
+            if received > cap:
+                return lines, "size"
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return lines, "time"
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return lines, "end"
+            received += len(chunk)
+            self.buffer += chunk
+
+    def grade(self, task, seconds, cap):
+        """Return (result lines, problem or None, whether this sandbox may grade another submission)."""
+        try:
+            self._send(task)
+        except BrokenPipeError:
+            return [], "the sandbox stopped early", False
+        lines, why = self._lines(time.monotonic() + seconds, cap, until="done")
+        results = [l for l in lines if isinstance(l, dict) and "exercise" in l]
+        if why == "done":
+            status = lines[-1]["done"] if isinstance(lines[-1]["done"], dict) else {}
+            if status == {"exit": 0}:
+                problem = None
+            elif "signal" in status:
+                problem = f"the sandbox stopped early (its grading process was killed by signal {status['signal']})"
+            else:
+                problem = f"the sandbox stopped early (exit status {status.get('exit')})"
+            return results, problem, problem is None and not lines[-1].get("left")
+        problem = {"time": f"the whole submission took longer than {seconds} s",
+                   "size": f"the sandbox returned more than {cap >> 20} MB",
+                   "end": "the sandbox stopped early"}[why]
+        return results, problem, False
+
+    def close(self):
+        if os.getpid() != self.owner:
+            return
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the sandbox dies with its parent anyway
+            pass
+
+
+_warm = threading.local()  # each thread keeps its own sandbox (bubblewrap dies with the thread that made it)
+
+
+def run(task, seconds, modules=(), cap=64 << 20):
+    """Grade `task` (with its "setup" code) in a warm sandbox for these modules and setup, started if needed;
+    return (result lines as dicts, problem or None).  A sandbox that ran out of time, overflowed, stopped,
+    or kept anything of the submission is closed: the next submission gets a new one."""
+    task = dict(task)
+    key = (tuple(modules), task.pop("setup"))
+    server = getattr(_warm, "server", None)
+    if server is not None and server.owner != os.getpid():  # inherited through fork: the parent's
+        server = _warm.server = None
+    if server is not None and server.key != key:
+        server.close()
+        server = _warm.server = None
+    if server is None:
+        server = _warm.server = Server(*key)
+    results, problem, reusable = server.grade(task, seconds, cap)
+    if not reusable:
+        server.close()
+        _warm.server = None
     return results, problem

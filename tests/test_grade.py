@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from autograder import ROOT
+from autograder import sandbox
 from autograder.grade import grade
 
 HOSTILE = sorted((ROOT / "tests" / "hostile").glob("*.ipynb"))
@@ -22,7 +23,8 @@ FOOLS_NBGRADER = {"fools_nbgrader": "an IPython input transformer wraps every la
 
 @pytest.fixture(scope="module")
 def hostile_reports():
-    """Grade the whole hostile corpus once, two at a time (each grading is its own sandbox)."""
+    """Grade the whole hostile corpus once, two at a time (each thread keeps its own warm sandbox, so each
+    submission is graded in a sandbox that graded others before it, or in a new one after a bad one)."""
     with ThreadPoolExecutor(2) as pool:
         return dict(zip(HOSTILE, pool.map(lambda p: grade(p, LR), HOSTILE)))
 
@@ -48,16 +50,63 @@ def test_the_corpus_is_large_and_up_to_date():
     assert done.returncode == 0, done.stderr
 
 
-def test_no_sandboxed_process_outlives_its_grading(hostile_reports):
-    """The fork bomb, the thread bomb and the endless loops leave nothing running."""
-    left = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+def _sandbox_processes():
+    """{pid: parent pid} of the processes running runner.py (the sandboxes' warm graders and their children)."""
+    found = {}
+    for folder in Path("/proc").glob("[0-9]*"):
         try:
-            if b"/grader/runner.py" in cmdline.read_bytes():
-                left.append(cmdline.parent.name)
-        except OSError:  # the process ended meanwhile
+            if b"/grader/runner.py" in (folder / "cmdline").read_bytes():
+                found[int(folder.name)] = int((folder / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):  # the process ended meanwhile
             continue
-    assert left == [], f"processes left over: {left}"
+    return found
+
+
+def test_no_sandboxed_process_outlives_its_grading(hostile_reports):
+    """The fork bomb, the thread bomb and the endless loops leave nothing running, and the warm sandboxes
+    of the grading threads end with them (this thread's own warm sandbox, if it has one, may stay)."""
+    found = _sandbox_processes()
+    own = getattr(sandbox._warm, "server", None)
+
+    def ours(pid):  # the process of this thread's sandbox, or one of its descendants
+        while own is not None and pid in found and pid != own.process.pid:
+            pid = found[pid]
+        return own is not None and pid == own.process.pid
+    assert [pid for pid in found if not ours(pid)] == [], "processes left over"
+
+
+def _grade_in_a_new_thread(paths):
+    """Grade these submissions one after the other in one thread (so, one warm sandbox while it lasts);
+    return [(report, process id of the sandbox that graded it, or None if it was closed after)]."""
+    def work():
+        graded = []
+        for path in paths:
+            report = grade(path, LR)
+            server = getattr(sandbox._warm, "server", None)
+            graded.append((report, server.process.pid if server else None))
+        return graded
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(work).result()
+
+
+def test_a_warm_sandbox_keeps_nothing_of_one_submission_for_the_next():
+    """One sandbox grades submission after submission; what one leaves or forges never reaches the next.
+    leave_traces leaves files (in folders it made unwritable) and is refused IPC objects and keys;
+    forge_results writes fake "done" and full-marks lines on every pipe it can reach; kill_every_process
+    kills every process it sees, which ends its own grading: the next submission gets a new sandbox."""
+    hostile = ROOT / "tests" / "hostile"
+    correct = ROOT / "tests" / "submissions" / LR / "correct.ipynb"
+    order = ["leave_traces", "look_for_traces", "forge_results", correct, "kill_every_process", correct,
+             "look_for_traces"]
+    graded = _grade_in_a_new_thread([p if isinstance(p, Path) else hostile / f"{p}.ipynb" for p in order])
+    (left, warm), (look, warm2), (forge, warm3), (first, warm4), (killer, closed), (second, fresh), (look2, _) = graded
+    assert warm == warm2 == warm3 == warm4 is not None and closed is None and fresh not in (None, warm)
+    for report in (look, look2):
+        assert "traces of earlier submissions: none" in report["exercises"][0]["output"]
+    assert first["score"] == second["score"] == 9 and first["problem"] is None
+    assert forge["score"] == 8 and killer["problem"].startswith("the sandbox stopped early")
+    assert "refused: shared memory, a semaphore, a message queue, a POSIX message queue, a key" in \
+        left["exercises"][0]["output"]
 
 
 def test_the_sandbox_cannot_make_its_read_only_view_writable(hostile_reports):

@@ -200,6 +200,79 @@ def sigmoid(z):
             pass
     raise RuntimeError(f"MB written: {written}")
 '''}),
+    "leave_traces": (LR, {"sigmoid": '''
+import ctypes, os
+
+def sigmoid(z):
+    # Try to leave something behind for the next submission graded in the same sandbox.
+    libc = ctypes.CDLL(None, use_errno=True)
+    left, refused = [], []
+    open("/tmp/left-behind.txt", "w").write("the answers of an earlier student")
+    os.makedirs("/tmp/left-behind/locked", exist_ok=True)
+    os.chmod("/tmp/left-behind/locked", 0)
+    os.chmod("/tmp/left-behind", 0o500)
+    left.append("files in /tmp")
+    for name, call in [("shared memory", lambda: libc.shmget(1234, 4096, 0o1600)),
+                       ("a semaphore", lambda: libc.semget(1234, 1, 0o1600)),
+                       ("a message queue", lambda: libc.msgget(1234, 0o1600)),
+                       ("a POSIX message queue", lambda: libc.mq_open(b"/left-behind", 0o100 | 2, 0o600, None)),
+                       ("a key", lambda: libc.syscall({"x86_64": 248, "aarch64": 217}[os.uname().machine],
+                                                       b"user", b"left-behind", b"data", 4, -4))]:  # add_key
+        (refused if call() == -1 else left).append(name)
+    raise RuntimeError(f"left: {', '.join(left)}; refused: {', '.join(refused)}")
+'''}),
+    "look_for_traces": (LR, {"sigmoid": '''
+import os
+
+def sigmoid(z):
+    # Look for what earlier submissions graded in the same sandbox may have left.
+    found = [f"/tmp/{name}" for name in os.listdir("/tmp") if not name.startswith("output-")]
+    for kind in ("shm", "sem", "msg"):
+        found += [f"System V {kind}"] * (len(open(f"/proc/sysvipc/{kind}").readlines()) - 1)
+    # In the sandbox: the warm grader (its init), the grading process of this submission, and this one.
+    processes = [pid for pid in os.listdir("/proc") if pid.isdigit()]
+    if len(processes) > 3:
+        found.append(f"{len(processes)} processes")
+    raise RuntimeError(f"traces of earlier submissions: {found or 'none'}")
+'''}),
+    "forge_results": (LR, {"sigmoid": '''
+import json, os
+
+def sigmoid(z):
+    # Write fake grader lines (an end-of-submission marker, then full marks) wherever something may read them.
+    fake = (json.dumps({"result": {"done": {"exit": 0}, "left": []}}) + "\\n"
+            + json.dumps({"done": {"exit": 0}, "left": []}) + "\\n"
+            + json.dumps({"exercise": "model", "cases": [{"output": 1}]}) + "\\n").encode()
+    written = []
+    for fd in range(3, 64):  # the pipes this process inherited
+        try:
+            os.write(fd, fake)
+            written.append(f"fd {fd}")
+        except OSError:
+            pass
+    for pid in os.listdir("/proc"):  # the other processes' standard streams
+        if pid.isdigit() and int(pid) != os.getpid():
+            for fd in (0, 1, 2):
+                try:
+                    with open(f"/proc/{pid}/fd/{fd}", "wb") as stream:
+                        stream.write(fake)
+                    written.append(f"process {pid} fd {fd}")
+                except OSError:
+                    pass
+    return 1 / (1 + np.exp(-z))
+'''}),
+    "kill_every_process": (LR, {"predict": '''
+import os, signal
+
+def predict(w, b, X):
+    for pid in os.listdir("/proc"):
+        if pid.isdigit() and int(pid) != os.getpid():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except OSError:
+                pass
+    return np.zeros((1, X.shape[1]))
+'''}),
     "warnings_on_stderr": (LR, {"sigmoid": '''
 import sys, warnings
 
