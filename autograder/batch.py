@@ -7,7 +7,8 @@ Submissions are read from nbgrader's layout, DIR/submitted/<student>/<assignment
 DIR/autograder_results/<assignment>/<student>.json (with the SHA-256 of the notebook it graded) and sent
 to a low-priority helper (autograder/gradebook.py) that puts all of them into nbgrader's gradebook at the
 end, in one transaction (DIR/gradebook.db: the scores of the test cells and a comment on each answer
-cell), so that formgrader and `nbgrader export` see them. Started again after an interruption, it grades
+cell), so that formgrader and `nbgrader export` see them, and a copy of the notebook is kept in
+DIR/autograded/<student>/<assignment>/ for `nbgrader generate_feedback`. Started again after an interruption, it grades
 only the submissions without a result for their current content, then brings the gradebook up to date
 with every result: nothing twice, nothing lost.
 Finally it writes the CSV of all grades (default DIR/grades.csv).
@@ -18,13 +19,14 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from autograder import ASSIGNMENTS, ROOT
-from autograder.grade import grade
+from autograder.grade import MAX_NOTEBOOK_BYTES, grade
 from autograder.sandbox import SandboxUnavailable
 
 
@@ -51,6 +53,16 @@ def save(path, data):
     temporary = path.with_suffix(".json.partial")
     temporary.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     os.replace(temporary, path)
+
+
+def keep_for_feedback(course, student, assignment, notebook):
+    """Copy the graded notebook to autograded/<student>/<assignment>/, where `nbgrader generate_feedback`
+    looks for it (nbgrader autograde puts its executed copy there); the feedback shows the scores and
+    messages of the gradebook beside the student's cells."""
+    if notebook.stat().st_size <= MAX_NOTEBOOK_BYTES:
+        target = course / "autograded" / student / assignment / notebook.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(notebook, target)
 
 
 def _grade_one(student, assignment, notebook):
@@ -118,6 +130,7 @@ def run(course, assignments, workers, csv_path):
             previous = json.loads(path.read_text(encoding="utf-8"))
             if previous.get("sha256") == digest(notebook):
                 reports.append(previous)
+                keep_for_feedback(course, student, assignment, notebook)
                 continue
         todo.append((student, assignment, notebook))
     print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
@@ -140,6 +153,7 @@ def run(course, assignments, workers, csv_path):
                       "it is left ungraded, and the next run tries again", file=sys.stderr)
                 continue
             save(result_path(course, report["student"], report["assignment"]), report)
+            keep_for_feedback(course, *jobs[future])
             reports.append(report)
             gradebook.send(report)
             progress(done, len(todo))

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
@@ -47,6 +48,39 @@ def test_batch_grades_everyone_into_the_csv_and_the_gradebook(course):
             full = {k for k, v in scores.items() if v == gb.find_grade_cell(f"{k}_test", LR, LR).max_score}
             assert full == {k for k, v in expected(canned).items() if v > 0}, (student, scores)
             assert notebook.comments and any("cases passed" in (c.comment or "") for c in notebook.comments)
+            assert not notebook.needs_manual_grade  # as after nbgrader autograde: formgrader lists it as graded
+
+
+def test_nbgrader_export_sees_the_batch_grades(course):
+    reports, _ = run(course, [LR], workers=2, csv_path=None)
+    exported = course / "exported.csv"
+    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "export", "--to", str(exported)],
+                          cwd=course, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    rows = {r["student_id"]: r for r in csv.DictReader(open(exported))}
+    assert {s: float(rows[s]["raw_score"]) for s in STUDENTS} == {r["student"]: r["score"] for r in reports}
+    assert all(float(rows[s]["max_score"]) == 9 for s in STUDENTS)
+
+
+def test_nbgrader_generate_feedback_shows_the_batch_grades_and_messages(course):
+    reports, _ = run(course, [LR], workers=2, csv_path=None)
+    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), "generate_feedback", LR],
+                          cwd=course, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    bob = next(r for r in reports if r["student"] == "bob")
+    html = (course / "feedback" / "bob" / LR / f"{LR}.html").read_text()
+    assert f"Score: {bob['score']:.1f} / 9.0" in html
+    failed = next(e for e in bob["exercises"] if e["score"] < e["max_score"])
+    assert failed["output"].split(";")[0] in html
+
+
+def test_a_damaged_gradebook_costs_no_grade(course, capsys):
+    (course / "gradebook.db").write_text("not a database")
+    reports, graded = run(course, [LR], workers=2, csv_path=None)
+    assert graded == len(STUDENTS) and len(list(csv.DictReader(open(course / "grades.csv")))) == len(STUDENTS)
+    assert all(result_path(course, s, LR).exists() for s in STUDENTS)
+    warning = capsys.readouterr().err
+    assert "could not be written into" in warning and "file is not a database" in warning
 
 
 def test_started_again_it_grades_only_what_is_new_or_changed(course):
