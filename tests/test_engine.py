@@ -177,3 +177,21 @@ def test_a_case_with_a_seed_seeds_numpys_global_generator_before_the_call():
     del ex["cases"][0]["seed"]
     np.random.seed(99)
     assert "out" in failure(ex, draws)
+
+
+@pytest.mark.parametrize("a, b", [
+    ([1.0, 2.0], [1.0 + 1e-12, 2.0]),          # equal within the tolerance
+    ([1.0, 2.0], [1.1, 2.0]),                  # the first element apart: decided without allclose
+    ([1.0, 2.0], [1.0, 2.1]),                  # only a later element apart
+    ([np.nan, 1.0], [np.nan, 1.0 + 1e-12]),    # NaN is never close, as for allclose
+    ([np.nan, 1.0], [1.0, 1.0]),
+    ([np.inf, 1.0], [np.inf, 1.0 + 1e-12]),
+    ([-np.inf, 1.0], [np.inf, 1.0]),
+    ([3, 4], [3.0000000001, 4]),               # integers against floats
+    ([[1e-10]], [[2e-10]]),                    # within atol
+])
+def test_replay_matching_agrees_with_allclose(a, b):
+    """_same, which replays use to recognise a recorded call, may reject on the first element alone: for
+    arrays that are not byte for byte the same, it must still say exactly what np.allclose says."""
+    a, b = np.array(a), np.array(b)
+    assert engine._same(a, b) == bool(np.allclose(a, b, rtol=1e-6, atol=1e-9))

@@ -24,6 +24,7 @@ import inspect
 import io
 import itertools
 import json
+import math
 import types
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -272,6 +273,10 @@ def _same(a, b, rtol=1e-6, atol=1e-9):
             return False
         if a.dtype == b.dtype and a.tobytes() == b.tobytes():  # the usual case, and far quicker than allclose
             return True
+        if a.size and a.dtype.kind in "fiu" and b.dtype.kind in "fiu":  # one element apart decides it, quicker
+            x, y = float(a.flat[0]), float(b.flat[0])  # than allclose (replays try many records per call)
+            if math.isfinite(x) and math.isfinite(y) and abs(x - y) > atol + rtol * abs(y):
+                return False
         return bool(np.allclose(a, b, rtol=rtol, atol=atol))
     except (TypeError, ValueError):
         return False
