@@ -87,7 +87,8 @@ class Server:
                                         stderr=subprocess.PIPE)
         self.errors = bytearray()
         self.buffer = b""
-        threading.Thread(target=self._drain, daemon=True).start()
+        self.drain = threading.Thread(target=self._drain, daemon=True)
+        self.drain.start()
         try:
             self._send(setup)
             ready = self._lines(time.monotonic() + READY_SECONDS, 1 << 20, until="ready")[1] == "ready"
@@ -95,6 +96,7 @@ class Server:
             ready = False
         if not ready:
             self.close()
+            self.drain.join(5)  # the last words of a sandbox that did not start
             tail = [l for l in bytes(self.errors).decode(errors="replace").splitlines() if l.strip()]
             if tail and tail[-1].startswith("bwrap:"):
                 raise SandboxUnavailable(f"bubblewrap could not start the sandbox: {tail[-1]}")

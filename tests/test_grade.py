@@ -109,6 +109,12 @@ def test_a_warm_sandbox_keeps_nothing_of_one_submission_for_the_next():
         left["exercises"][0]["output"]
 
 
+def test_a_sandbox_that_cannot_start_says_why():
+    """The assignment's own setup failing (say a helper module missing) stops grading with its reason."""
+    with pytest.raises(sandbox.SandboxUnavailable, match="ModuleNotFoundError: No module named 'no_such_helper'"):
+        sandbox.Server((), "import no_such_helper")
+
+
 def test_the_sandbox_cannot_make_its_read_only_view_writable(hostile_reports):
     """remount_writable tries to remount every mount read-write and leave a file in numpy's folder: the
     sandbox holds no capability (even when the grader runs as root), so the file must not exist."""
