@@ -28,6 +28,10 @@ ASSIGNMENTS = [
 ]
 
 
+# Notebooks larger than this are refused: a clean one is well under 1 MB (the grader and the batch use it).
+MAX_NOTEBOOK_BYTES = 20 << 20
+
+
 def source_notebook(assignment):
     return ROOT / "source" / assignment / f"{assignment}.ipynb"
 

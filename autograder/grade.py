@@ -22,12 +22,11 @@ import json
 import sys
 from pathlib import Path
 
-from autograder import ASSIGNMENTS, release_notebook, source_notebook
+from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, release_notebook, source_notebook
 from autograder.engine import Mismatch, decode, engine
 from autograder.hidden import golden
 from autograder import sandbox
 
-MAX_NOTEBOOK_BYTES = 20 << 20
 LIMITS = {"seconds": 20, "memory": 2 << 30, "output": 1 << 20, "result": 16 << 20}
 SUBMISSION_SECONDS = 120
 
