@@ -309,6 +309,9 @@ def _send(message):
         data = data[os.write(1, data):]
 
 
+_END = 3  # the exit status of a child that found no more tasks
+
+
 def _grade_one(base):
     """In a fresh child of the warm process: read one task, grade its exercises, write their results."""
     task = _receive()
@@ -326,9 +329,6 @@ def _grade_one(base):
             _send({"exercise": exercise["name"], "error": error if isinstance(error, str) else
                    "sent back a malformed result (did the code write on the grader's own pipe?)"})
     os._exit(0)
-
-
-_END = 3
 
 
 def _leftovers():
@@ -384,6 +384,8 @@ def serve():
         if pid == 0:
             try:
                 _grade_one(base)
+            except BaseException:  # a fault of the runner's own: say where, on the sandbox's stderr
+                traceback.print_exc()
             finally:
                 os._exit(1)
         _, status = os.waitpid(pid, 0)
