@@ -7,9 +7,9 @@ Submissions are read from nbgrader's layout, DIR/submitted/<student>/<assignment
 DIR/autograder_results/<assignment>/<student>.json (with the SHA-256 of the notebook it graded) and sent
 to a low-priority helper (autograder/gradebook.py) that puts all of them into nbgrader's gradebook at the
 end, in one transaction (DIR/gradebook.db: the scores of the test cells and a comment on each answer
-cell), so that formgrader and `nbgrader export` see them, and a copy of the notebook is kept in
-DIR/autograded/<student>/<assignment>/ for `nbgrader generate_feedback`. Started again after an interruption, it grades
-only the submissions without a result for their current content, then brings the gradebook up to date
+cell), so that formgrader and `nbgrader export` see them; a copy of the notebook is kept in
+DIR/autograded/<student>/<assignment>/ for `nbgrader generate_feedback`. Started again after an
+interruption, it grades only the submissions without a result for their current content, then brings the gradebook up to date
 with every result: nothing twice, nothing lost.
 Finally it writes the CSV of all grades (default DIR/grades.csv).
 """
@@ -26,6 +26,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, ROOT
+from autograder.gradebook import GradebookError
 from autograder.sandbox import SandboxUnavailable
 
 
@@ -97,10 +98,6 @@ class GradebookWriter:
         if self.process.returncode != 0:
             raise GradebookError(err.strip().splitlines()[-1] if err.strip() else f"exit status {self.process.returncode}")
         return set(json.loads(out.strip().splitlines()[-1]))
-
-
-class GradebookError(RuntimeError):
-    """The gradebook could not be written."""
 
 
 def progress(done, total, width=30):

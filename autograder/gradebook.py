@@ -28,7 +28,7 @@ SCHEMA = "e43177bfe90b"  # the gradebook schema (alembic revision) of the pinned
 
 
 class GradebookError(RuntimeError):
-    """The gradebook cannot be written."""
+    """The gradebook cannot be written (raised here, and by the batch when this helper failed)."""
 
 
 def lowest_priority():

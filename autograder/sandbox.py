@@ -1,14 +1,18 @@
-"""Run a grading task under bubblewrap, never in the grader's own process.
+"""Run grading tasks under bubblewrap, never in the grader's own process.
 
 Inside the sandbox: no network (all namespaces unshared), no capability, a
 read-only view of the Python runtime and system libraries only, a private
 size-limited /tmp as scratch (the only writable place), no environment but a
 few settings, and of the course only the checking engine (public_tests.py),
-runner.py and the assignment's helper modules (lr_utils.py, dnn_utils.py: what the student has too).  Not the repository, not
-source/, not autograder/ (its golden files hold the expected outputs), not
-other students' files.  runner.py adds per-exercise limits (time, memory,
-output, no new processes); this module adds a wall-clock limit for the whole
-submission and a cap on what comes back.
+runner.py and the assignment's helper modules (lr_utils.py, dnn_utils.py: what
+the student has too).  Not the repository, not source/, not autograder/ (its
+golden files hold the expected outputs), not other students' files.
+
+A sandbox stays up (Server) and grades one submission after another, each in
+fresh processes inside it (see runner.serve()).  runner.py adds per-exercise
+limits (time, memory, output, no new processes); this module adds a wall-clock
+limit for the whole submission and a cap on what comes back, and closes a
+sandbox after any trouble.
 """
 
 import json
