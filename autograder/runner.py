@@ -339,20 +339,30 @@ def _leftovers():
     except ChildProcessError:
         pass
     left = [f"process {pid}" for pid in os.listdir("/proc") if pid.isdigit() and int(pid) != os.getpid()]
-    for name in os.listdir("/tmp"):
-        path = os.path.join("/tmp", name)
-        try:
-            if os.path.isdir(path) and not os.path.islink(path):
-                os.chmod(path, 0o700)  # folders made unwritable or unreadable: this process owns them all
-                for folder, subfolders, _ in os.walk(path):
-                    for subfolder in subfolders:
-                        if not os.path.islink(os.path.join(folder, subfolder)):
-                            os.chmod(os.path.join(folder, subfolder), 0o700)
-                shutil.rmtree(path)
-            else:
-                os.remove(path)
-        except OSError:
-            left.append(f"/tmp/{name}")
+    # The Python runtime may be mounted below /tmp (a clone of the course in /tmp): keep those mounts and
+    # the folders that lead to them, and empty everything else.
+    mounts = [line.split()[4] for line in open("/proc/self/mountinfo")]
+    folders = ["/tmp"]
+    while folders:
+        for name in os.listdir(folder := folders.pop()):
+            path = os.path.join(folder, name)
+            if path in mounts:
+                continue
+            if any(m.startswith(path + "/") for m in mounts):
+                folders.append(path)
+                continue
+            try:
+                if os.path.isdir(path) and not os.path.islink(path):
+                    os.chmod(path, 0o700)  # folders made unwritable or unreadable: this process owns them all
+                    for parent, subfolders, _ in os.walk(path):
+                        for subfolder in subfolders:
+                            if not os.path.islink(os.path.join(parent, subfolder)):
+                                os.chmod(os.path.join(parent, subfolder), 0o700)
+                    shutil.rmtree(path)
+                else:
+                    os.remove(path)
+            except OSError:
+                left.append(path)
     for kind in ("shm", "sem", "msg"):  # System V IPC objects (the answers may not create any; see seccomp)
         with open(f"/proc/sysvipc/{kind}") as table:
             left += [f"a System V {kind} object"] * (len(table.readlines()) - 1)

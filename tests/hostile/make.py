@@ -226,7 +226,9 @@ import os
 
 def sigmoid(z):
     # Look for what earlier submissions graded in the same sandbox may have left.
-    found = [f"/tmp/{name}" for name in os.listdir("/tmp") if not name.startswith("output-")]
+    mounts = [line.split()[4] for line in open("/proc/self/mountinfo")]  # the runtime may be below /tmp
+    found = [path for path in (f"/tmp/{name}" for name in os.listdir("/tmp") if not name.startswith("output-"))
+             if not any(m == path or m.startswith(path + "/") for m in mounts)]
     for kind in ("shm", "sem", "msg"):
         found += [f"System V {kind}"] * (len(open(f"/proc/sysvipc/{kind}").readlines()) - 1)
     # In the sandbox: the warm grader (its init), the grading process of this submission, and this one.
