@@ -42,6 +42,15 @@ def assignment_facts(assignment):
 
 
 @functools.lru_cache(maxsize=None)
+def sandbox_setup(assignment):
+    """What a sandbox for this assignment loads once, before the submissions: the imports cell, and the
+    exercises with their cases' inputs but no expected values (see runner.py)."""
+    exercises = [dict(e, cases=[{k: v for k, v in c.items() if k not in ("expected", "mistakes")} for c in e["cases"]])
+                 for e in golden(assignment).values()]
+    return {"code": assignment_facts(assignment)[0], "exercises": exercises}
+
+
+@functools.lru_cache(maxsize=None)
 def helper_modules(assignment):
     """The assignment's own modules (say dnn_utils.py), which its imports cell may import: the sandbox gets them."""
     return tuple(sorted(p.resolve() for p in source_notebook(assignment).parent.glob("*.py")
@@ -127,13 +136,11 @@ def grade(path, assignment):
     """Grade a notebook; return a report {"exercises": [{name, score, max_score, output}], "score", "problem"}."""
     exercises = list(golden(assignment).values())
     names = [e["name"] for e in exercises]
-    setup, points = assignment_facts(assignment)
+    points = assignment_facts(assignment)[1]
     answers, notes, general, problem = read_answers(path, assignment, names)
     results = {}
     if problem is None and answers:
-        task = dict(LIMITS, setup=setup, cells=[[n, answers.get(n)] for n in names],
-                    exercises=[dict(e, cases=[{k: v for k, v in c.items() if k not in ("expected", "mistakes")}
-                                              for c in e["cases"]]) for e in exercises])
+        task = dict(LIMITS, setup=sandbox_setup(assignment), cells=[[n, answers.get(n)] for n in names])
         lines, problem = sandbox.run(task, SUBMISSION_SECONDS, helper_modules(assignment))
         results = {line["exercise"]: line for line in lines if isinstance(line, dict) and line.get("exercise") in names}
     stopped_in = next((n for n in names if n in answers and n not in results), None) if problem else None

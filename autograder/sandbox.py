@@ -19,6 +19,7 @@ import json
 import os
 import select
 import shutil
+import site
 import subprocess
 import sys
 import threading
@@ -73,7 +74,8 @@ def command(modules=(), tmp_bytes=64 << 20):
              # The sandbox's root and /dev are memory-backed and unlimited: read-only, so that only the
              # size-limited /tmp takes files (else writing files could fill the machine's memory).
              "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp",
-             sys.executable, "-s", "-E", "/grader/runner.py"]
+             sys.executable, "-S", "-E", "/grader/runner.py",  # -S: see runner.py; its packages' folders:
+             *[p for p in site.getsitepackages() if os.path.isdir(p)]]
     return args
 
 
@@ -81,8 +83,8 @@ READY_SECONDS = 60  # to start a sandbox: Python, numpy and the assignment's imp
 
 
 class Server:
-    """One warm sandbox (runner.py's serve()): started with an assignment's helper modules and setup code,
-    it then grades submission after submission, each in fresh processes inside it."""
+    """One warm sandbox (runner.py's serve()): started with an assignment's helper modules and setup (its
+    imports cell and exercises), it then grades submission after submission, each in fresh processes inside it."""
 
     def __init__(self, modules, setup):
         self.key = (tuple(modules), setup)
@@ -186,8 +188,8 @@ _warm = threading.local()  # each thread keeps its own sandbox (bubblewrap dies 
 
 
 def run(task, seconds, modules=(), cap=64 << 20):
-    """Grade `task` (with its "setup" code) in a warm sandbox for these modules and setup, started if needed;
-    return (result lines as dicts, problem or None).  A sandbox that ran out of time, overflowed, stopped,
+    """Grade `task` (with its "setup", see runner.py) in a warm sandbox for these modules and setup, started if
+    needed; return (result lines as dicts, problem or None).  A sandbox that ran out of time, overflowed, stopped,
     or kept anything of the submission is closed: the next submission gets a new one."""
     task = dict(task)
     key = (tuple(modules), task.pop("setup"))

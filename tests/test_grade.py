@@ -112,7 +112,7 @@ def test_a_warm_sandbox_keeps_nothing_of_one_submission_for_the_next():
 def test_a_sandbox_that_cannot_start_says_why():
     """The assignment's own setup failing (say a helper module missing) stops grading with its reason."""
     with pytest.raises(sandbox.SandboxUnavailable, match="ModuleNotFoundError: No module named 'no_such_helper'"):
-        sandbox.Server((), "import no_such_helper")
+        sandbox.Server((), {"code": "import no_such_helper", "exercises": []})
 
 
 def test_the_sandbox_cannot_make_its_read_only_view_writable(hostile_reports):

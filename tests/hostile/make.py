@@ -57,6 +57,9 @@ import sys
 
 def initialize_with_zeros(dim):
     sys.exit(0)
+''', "predict": '''
+def predict(w, b, X):
+    quit()  # exists in a notebook (the site module defines it): must be told apart from an unknown name
 '''}),
     "os_exit": (LR, {"model": '''
 import os
