@@ -11,5 +11,5 @@ if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in ("grade", "batch"):
         print(__doc__.strip(), file=sys.stderr)
         sys.exit(2)
-    # Only the module of the command: the batch itself does not load numpy (its workers do).
+    # Only the module of the command: a batch with nothing to grade does not even load numpy.
     sys.exit(importlib.import_module(f"autograder.{sys.argv[1]}").main(sys.argv[2:]))

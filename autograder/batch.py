@@ -65,10 +65,17 @@ def keep_for_feedback(course, student, assignment, notebook):
         shutil.copyfile(notebook, target)
 
 
+def _load_grader(assignments):
+    """Load the grader (numpy, the engine) and each assignment's exercises here, once, before the workers
+    are forked, which then share them: 0.2 s of CPU that each worker would otherwise spend at its start,
+    taking it from the others' when the cores are all busy starting."""
+    from autograder import grade
+    for assignment in assignments:
+        grade.sandbox_setup(assignment), grade.helper_modules(assignment), grade.locked_cells(assignment)
+
+
 def _grade_one(student, assignment, notebook):
-    # Imported here, in the workers, and not by the batch itself: its numpy and the engine take 0.15 s
-    # to load, which the workers spend side by side rather than the batch before it starts them.
-    from autograder.grade import grade
+    from autograder.grade import grade  # loaded already (see _load_grader)
     report = grade(notebook, assignment)
     return dict(report, student=student, sha256=digest(notebook))
 
@@ -138,6 +145,7 @@ def run(course, assignments, workers, csv_path):
     gradebook = GradebookWriter(course)
     for report in reports:
         gradebook.send(report)
+    _load_grader(sorted({assignment for _, assignment, _ in todo}))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_grade_one, *job) for job in todo]
         jobs = dict(zip(futures, todo))
