@@ -38,3 +38,7 @@ def source_notebook(assignment):
 
 def release_notebook(assignment):
     return ROOT / "release" / assignment / f"{assignment}.ipynb"
+
+
+class GoldenMissing(RuntimeError):
+    """An assignment's golden file is missing or unreadable (see hidden.golden): nothing of it can be graded."""

@@ -25,7 +25,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, ROOT
+from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, ROOT, GoldenMissing
 from autograder.gradebook import GradebookError
 from autograder.sandbox import SandboxUnavailable
 
@@ -141,11 +141,11 @@ def run(course, assignments, workers, csv_path):
         todo.append((student, assignment, notebook))
     print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
           f"{len(todo)} to grade with {workers} workers", file=sys.stderr)
+    _load_grader(sorted({assignment for _, assignment, _ in todo}))
     progress(0, len(todo))
     gradebook = GradebookWriter(course)
     for report in reports:
         gradebook.send(report)
-    _load_grader(sorted({assignment for _, assignment, _ in todo}))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_grade_one, *job) for job in todo]
         jobs = dict(zip(futures, todo))
@@ -193,7 +193,7 @@ def main(argv=None):
         return 2
     try:
         reports, graded = run(options.course, options.assignment or ASSIGNMENTS, max(1, options.workers), options.csv)
-    except SandboxUnavailable as error:
+    except (SandboxUnavailable, GoldenMissing) as error:
         print(f"\ncannot grade: {error}", file=sys.stderr)
         return 2
     print(f"graded {graded}, {len(reports)} grades in {options.csv or options.course / 'grades.csv'}")

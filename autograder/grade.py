@@ -4,7 +4,7 @@
 
 prints a table (exercise, points, max, message) and writes a results file in
 Gradescope's format.  The exit status is 0 whenever a grade was produced,
-however broken the submission; 2 for a wrong command line or a missing sandbox.
+however broken the submission; 2 for a wrong command line, a missing sandbox or golden file.
 
 What counts: the code of the cells whose nbgrader grade_id names an exercise
 (the answer cells). Everything else in the file -- tests, helpers, locked
@@ -22,7 +22,7 @@ import json
 import sys
 from pathlib import Path
 
-from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, release_notebook, source_notebook
+from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, GoldenMissing, release_notebook, source_notebook
 from autograder.engine import Mismatch, decode, engine
 from autograder.hidden import golden
 from autograder import sandbox
@@ -212,7 +212,7 @@ def main(argv=None):
     options = parser.parse_args(argv)
     try:
         report = grade(options.submission, options.assignment)
-    except sandbox.SandboxUnavailable as error:
+    except (sandbox.SandboxUnavailable, GoldenMissing) as error:
         print(f"cannot grade: {error}", file=sys.stderr)
         return 2
     print(table(report))

@@ -14,14 +14,19 @@ against the golden file and raises AssertionError on the first difference.
 import functools
 import json
 
-from autograder import ROOT
+from autograder import ROOT, GoldenMissing
 from autograder.engine import run_exercise
 
 
 @functools.lru_cache(maxsize=None)
 def golden(assignment):
-    with open(ROOT / "autograder" / assignment / "golden.json", encoding="utf-8") as f:
-        return {e["name"]: e for e in json.load(f)["exercises"]}
+    path = ROOT / "autograder" / assignment / "golden.json"
+    try:
+        with open(path, encoding="utf-8") as f:
+            return {e["name"]: e for e in json.load(f)["exercises"]}
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise GoldenMissing(f"{path.relative_to(ROOT)} cannot be read ({type(error).__name__}: {error}): "
+                            "run `python -m autograder.golden --refresh` to write it again") from None
 
 
 def check(assignment, name, target):
