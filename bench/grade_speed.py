@@ -1,12 +1,15 @@
 """Benchmark: grade the same logistic-regression submissions with nbgrader autograde and with this grader.
 
-    python bench/grade_speed.py [--count 50] [--rounds 5] [--without-nbgrader]
+    python bench/grade_speed.py [--count 50] [--rounds 7] [--without-nbgrader]
 
 Makes COUNT submissions (the canned correct, mistakes and hidden_only notebooks in turn, one per
 student) in two scratch nbgrader courses, then times, in this one run:
   1. nbgrader autograde (the baseline; it executes each whole notebook, training cells included);
   2. python -m autograder batch with 1 worker, then with 2 workers (sandboxed, answers only), alternated
-     for ROUNDS rounds (default 5), keeping the median time of each and the median of the rounds' ratios.
+     for ROUNDS rounds (default 7), keeping the median time of each and the median of the rounds' ratios;
+     each round also grades the first COUNT/2 of the submissions (in a third course) with 1 and 2 workers,
+     so that the difference is the cost of the other half without the batch's start and end: the
+     speed-up of 2 workers on that marginal cost is the grader's own scaling, start-up left out.
 It prints the wall times and the ratios, and, for scale, how much two processes speed up a pure CPU loop
 on this machine, and a stream of short processes that start Python and import numpy (the shape of a
 grading): the ceilings for the 2-worker ratio. Nothing here is a test: numbers depend on the machine.
@@ -90,23 +93,26 @@ def startup_scaling(count=20):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=5, help="times each batch configuration runs (median kept)")
+    parser.add_argument("--rounds", type=int, default=7, help="times each batch configuration runs (median kept)")
     parser.add_argument("--without-nbgrader", action="store_true", help="skip the (slow) baseline")
     options = parser.parse_args()
     count = options.count
     with tempfile.TemporaryDirectory() as scratch:
         ours = make_course(Path(scratch) / "ours", [LR])
+        half = make_course(Path(scratch) / "half", [LR])
         theirs = make_course(Path(scratch) / "nbgrader", [LR])
         fill(ours, count)
+        fill(half, count // 2)
         fill(theirs, count)
         print(f"{count} submissions of {LR}", flush=True)
-        batch = [sys.executable, "-m", "autograder", "batch", "--course", str(ours), "--assignment", LR]
-        ones, twos, loops, starts = [], [], [], []
+        ones, twos, loops, starts, halves = [], [], [], [], {1: [], 2: []}
         for round_ in range(1, options.rounds + 1):  # alternated, so that a slow spell of the machine hits both
             for workers, times in ((1, ones), (2, twos)):
-                shutil.rmtree(ours / "autograder_results", ignore_errors=True)
-                times.append(timed(f"round {round_}: autograder batch, {workers} worker{'s' * (workers > 1)}",
-                                   batch + ["--workers", str(workers)], ROOT))
+                for course, record, size in ((ours, times, count), (half, halves[workers], count // 2)):
+                    shutil.rmtree(course / "autograder_results", ignore_errors=True)
+                    batch = [sys.executable, "-m", "autograder", "batch", "--course", str(course), "--assignment", LR]
+                    record.append(timed(f"round {round_}: autograder batch, {size}, {workers} worker"
+                                        f"{'s' * (workers > 1)}", batch + ["--workers", str(workers)], ROOT))
             loops.append(cpu_scaling())
             starts.append(startup_scaling())
         one, two = statistics.median(ones), statistics.median(twos)
@@ -117,6 +123,9 @@ def main():
         ratios = [a / b for a, b in zip(ones, twos)]
         print(f"2 workers over 1 worker:           {statistics.median(ratios):6.2f}x  (median of the rounds: "
               f"{', '.join(f'{r:.2f}x' for r in ratios)}; ratio of the medians {one / two:.2f}x)")
+        marginal = [(a - a2) / (b - b2) for a, a2, b, b2 in zip(ones, halves[1], twos, halves[2]) if b > b2]
+        print(f"2 workers over 1 on the marginal cost of the last {count - count // 2} submissions (start and end "
+              f"left out): {statistics.median(marginal or [float('nan')]):.2f}x  (rounds: {', '.join(f'{r:.2f}x' for r in marginal)})")
         print(f"(this machine's own 2-process speed-up on a pure CPU loop, per round: "
               f"{', '.join(f'{x:.2f}x' for x in loops)})")
         print(f"(and on processes that start Python and import numpy, as each grading does, per round: "
