@@ -121,15 +121,17 @@ class Tampered(Exception):
     """The student's code replaced a function of Python, numpy or the grader."""
 
 
-def _check_untouched():
+def _check_untouched(tuple=tuple, map=map, any=any, zip=zip, next=next, is_not=operator.is_not):
     """Raise Tampered if a guarded name now stands for another object (a deleted one is put back later).
-    Run twice per test case: compared with map() over some 1500 names, 20 times faster than a loop."""
+    Run twice per test case: map() over the 1500 names takes 0.1 ms, a loop 0.6 ms.  The functions it uses
+    are bound when this module loads, so that answers replacing builtins.any or operator.is_not cannot
+    turn the check off."""
     for name, (namespace, keys, values, _) in _SNAPSHOT.items():
         try:
             current = tuple(map(namespace.__getitem__, keys))
         except KeyError:
             current = tuple(namespace.get(key, value) for key, value in zip(keys, values))
-        if any(map(operator.is_not, current, values)):
+        if any(map(is_not, current, values)):
             key = next(k for k, now, then in zip(keys, current, values) if now is not then)
             raise Tampered(f"the answers replaced {name}.{key}: the grader does not run code that changes "
                            "Python's, numpy's or the tests' own functions")

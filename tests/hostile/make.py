@@ -111,6 +111,15 @@ builtins.isinstance = lambda *args: True
 def sigmoid(z):
     return np.zeros_like(z)
 '''}),
+    "disable_the_tamper_check": (LR, {"sigmoid": '''
+import builtins, operator
+operator.is_not = lambda a, b: False  # what the grader's check for replaced functions might rely on
+builtins.any = lambda iterable: False
+builtins.isinstance = lambda *args: True
+
+def sigmoid(z):
+    return np.zeros_like(z)
+'''}),
     "input_transformer": (LR, {"sigmoid": '''
 def swallow_errors(lines):
     return ["try:\\n"] + ["    " + line for line in lines] + ["except BaseException:\\n    pass\\n"]
