@@ -9,8 +9,8 @@ to a low-priority helper (autograder/gradebook.py) that puts all of them into nb
 end, in one transaction (DIR/gradebook.db: the scores of the test cells and a comment on each answer
 cell), so that formgrader and `nbgrader export` see them; a copy of the notebook is kept in
 DIR/autograded/<student>/<assignment>/ for `nbgrader generate_feedback`. Started again after an
-interruption, it grades only the submissions without a result for their current content, then brings the gradebook up to date
-with every result: nothing twice, nothing lost.
+interruption, it grades only the submissions without a result for their current content, then brings the
+gradebook up to date with every result: nothing twice, nothing lost.
 Finally it writes the CSV of all grades (default DIR/grades.csv).
 """
 

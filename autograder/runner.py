@@ -86,9 +86,10 @@ def _seccomp_filter():
 def _forbid_new_processes():
     """Install a seccomp filter: fork, vfork and clone without CLONE_THREAD fail with EAGAIN, and the
     calls that make objects outliving the process (IPC objects, message queues, keys) with EPERM."""
-    if _seccomp_filter() is None:
+    built = _seccomp_filter()
+    if built is None:
         return False
-    libc, fprog, _ = _seccomp_filter()
+    libc, fprog, _ = built
     if libc.prctl(38, 1, 0, 0, 0) != 0:  # PR_SET_NO_NEW_PRIVS
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_NO_NEW_PRIVS)")
     if libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:  # PR_SET_SECCOMP, SECCOMP_MODE_FILTER

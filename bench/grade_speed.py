@@ -3,7 +3,7 @@
     python bench/grade_speed.py [--count 50] [--rounds 7] [--without-nbgrader]
 
 Makes COUNT submissions (the canned correct, mistakes and hidden_only notebooks in turn, one per
-student) in two scratch nbgrader courses, then times, in this one run:
+student) in scratch nbgrader courses, then times, in this one run:
   1. nbgrader autograde (the baseline; it executes each whole notebook, training cells included);
   2. python -m autograder batch with 1 worker, then with 2 workers (sandboxed, answers only), alternated
      for ROUNDS rounds (default 7), keeping the median time of each and the median of the rounds' ratios;
@@ -125,7 +125,8 @@ def main():
               f"{', '.join(f'{r:.2f}x' for r in ratios)}; ratio of the medians {one / two:.2f}x)")
         marginal = [(a - a2) / (b - b2) for a, a2, b, b2 in zip(ones, halves[1], twos, halves[2]) if b > b2]
         print(f"2 workers over 1 on the marginal cost of the last {count - count // 2} submissions (start and end "
-              f"left out): {statistics.median(marginal or [float('nan')]):.2f}x  (rounds: {', '.join(f'{r:.2f}x' for r in marginal)})")
+              f"left out): {statistics.median(marginal or [float('nan')]):.2f}x  "
+              f"(rounds: {', '.join(f'{r:.2f}x' for r in marginal)})")
         print(f"(this machine's own 2-process speed-up on a pure CPU loop, per round: "
               f"{', '.join(f'{x:.2f}x' for x in loops)})")
         print(f"(and on processes that start Python and import numpy, as each grading does, per round: "
