@@ -101,7 +101,33 @@ def _forbid_new_processes():
 
 _GUARDED = ["builtins", "numpy", "numpy._core.numeric", "numpy._core.fromnumeric", "json", "json.encoder",
             "copy", "io", "contextlib", "types", "inspect", "public_tests"]
-_SNAPSHOT = {}  # module name: (its namespace, the names in it, their values when the setup had run)
+_SNAPSHOT = {}  # module name: (its namespace, the names in it, their values when the setup had run, a copy
+#                               of the namespace, and its version or None; see _version_reader)
+
+
+def _version_reader():
+    """A function that reads a dict's version tag, or None where it is not known to work.
+
+    CPython 3.11 gives every dict a version (PEP 509) that each change of the dict changes.  Read from the
+    dict's memory, it tells that a module is unchanged without touching the objects in it: comparing them
+    (Python adds a reference to each) made every exercise's process copy about 550 pages of its parent's
+    memory, a third of the copies in a grading.  Checked here on a dict, and used only on CPython 3.11."""
+    if sys.implementation.name != "cpython" or sys.version_info[:2] != (3, 11):
+        return None
+    field = ctypes.c_uint64.from_address
+
+    def version(namespace, id=id):
+        return field(id(namespace) + 24).value  # after the reference count, the type and the size
+
+    probe = {}
+    first = version(probe)
+    probe["key"] = 1
+    second = version(probe)
+    probe["key"] = 2
+    return version if first != second != version(probe) else None
+
+
+_VERSION = _version_reader()
 
 
 def _take_snapshot():
@@ -109,25 +135,32 @@ def _take_snapshot():
         if name in sys.modules:
             namespace = vars(sys.modules[name])
             keys = tuple(key for key in namespace if not key.startswith("__"))  # dunders may change: not checked
-            _SNAPSHOT[name] = namespace, keys, tuple(namespace[key] for key in keys), dict(namespace)
+            _SNAPSHOT[name] = (namespace, keys, tuple(namespace[key] for key in keys), dict(namespace),
+                               _VERSION(namespace) if _VERSION else None)
 
 
-def _restore():
-    """Put back what the answers replaced, so that the runner itself can report."""
-    for namespace, _, _, saved in _SNAPSHOT.values():
-        namespace.update(saved)
+def _restore(version_of=_VERSION):
+    """Put back what the answers replaced, so that the runner itself can report (unchanged modules are left
+    as they are)."""
+    for namespace, _, _, saved, version in _SNAPSHOT.values():
+        if version is None or version_of(namespace) != version:
+            namespace.update(saved)
 
 
 class Tampered(Exception):
     """The student's code replaced a function of Python, numpy or the grader."""
 
 
-def _check_untouched(tuple=tuple, map=map, any=any, zip=zip, next=next, is_not=operator.is_not):
+def _check_untouched(tuple=tuple, map=map, any=any, zip=zip, next=next, is_not=operator.is_not,
+                     version_of=_VERSION):
     """Raise Tampered if a guarded name now stands for another object (a deleted one is put back later).
-    Run twice per test case: map() over the 1500 names takes 0.1 ms, a loop 0.6 ms.  The functions it uses
-    are bound when this module loads, so that answers replacing builtins.any or operator.is_not cannot
+    Run twice per test case.  A module whose version did not change is not looked into; in one that
+    changed, map() compares the names (1500 in all) in 0.1 ms, where a loop took 0.6 ms.  The functions it
+    uses are bound when this module loads, so that answers replacing builtins.any or operator.is_not cannot
     turn the check off."""
-    for name, (namespace, keys, values, _) in _SNAPSHOT.items():
+    for name, (namespace, keys, values, _, version) in _SNAPSHOT.items():
+        if version is not None and version_of(namespace) == version:
+            continue
         try:
             current = tuple(map(namespace.__getitem__, keys))
         except KeyError:

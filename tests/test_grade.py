@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -113,6 +114,31 @@ def test_a_sandbox_that_cannot_start_says_why():
     """The assignment's own setup failing (say a helper module missing) stops grading with its reason."""
     with pytest.raises(sandbox.SandboxUnavailable, match="ModuleNotFoundError: No module named 'no_such_helper'"):
         sandbox.Server((), {"code": "import no_such_helper", "exercises": []})
+
+
+def test_the_check_for_replaced_functions_sees_every_way_of_changing_a_module(monkeypatch):
+    """runner.py's check skips a guarded module whose dict version (read from the dict's memory, see
+    _version_reader) did not change: each way of changing a module's names must change it, and be caught."""
+    from autograder import runner
+    assert runner._VERSION is not None, "the course runs on CPython 3.11, where the version is read"
+    module = types.ModuleType("guarded")
+    module.f, namespace = len, vars(module)
+    monkeypatch.setitem(sys.modules, "guarded", module)
+    monkeypatch.setattr(runner, "_GUARDED", ["guarded"])
+    monkeypatch.setattr(runner, "_SNAPSHOT", {})
+    runner._take_snapshot()
+    runner._check_untouched()  # unchanged: passes
+    changes = [lambda: setattr(module, "f", abs), lambda: namespace.update(f=max), lambda: exec("f = min", namespace),
+               lambda: namespace.__setitem__("f", sum), lambda: namespace.pop("f") and namespace.setdefault("f", id)]
+    for change in changes:
+        version = runner._VERSION(namespace)
+        change()
+        assert runner._VERSION(namespace) != version
+        with pytest.raises(runner.Tampered, match="the answers replaced guarded.f"):
+            runner._check_untouched()
+        runner._restore()
+        assert module.f is len
+        runner._check_untouched()  # put back: passes again
 
 
 def test_the_sandbox_cannot_make_its_read_only_view_writable(hostile_reports):
