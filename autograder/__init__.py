@@ -10,6 +10,7 @@ Layout, one folder per assignment id (the same id as ``source/<id>/`` and
   solutions (``source/<id>/public_cases.json`` is its public part).
 """
 
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,13 @@ def source_notebook(assignment):
 
 def release_notebook(assignment):
     return ROOT / "release" / assignment / f"{assignment}.ipynb"
+
+
+@functools.lru_cache(maxsize=None)
+def helper_modules(assignment):
+    """The assignment's own modules (say dnn_utils.py), which its imports cell may import: the sandbox gets them."""
+    return tuple(sorted(p.resolve() for p in source_notebook(assignment).parent.glob("*.py")
+                        if p.name != "public_tests.py"))
 
 
 class GoldenMissing(RuntimeError):

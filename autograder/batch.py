@@ -12,12 +12,17 @@ DIR/autograded/<student>/<assignment>/ for `nbgrader generate_feedback`. Started
 interruption, it grades only the submissions without a result for their current content, then brings the
 gradebook up to date with every result: nothing twice, nothing lost.
 Finally it writes the CSV of all grades (default DIR/grades.csv).
+
+Each worker grades in a sandbox of its own (autograder/sandbox.py), launched by the batch before it loads
+numpy and the golden files, so that the sandboxes load theirs meanwhile; the workers, forked after that,
+share what the batch loaded and each adopts one sandbox.
 """
 
 import argparse
 import csv
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -25,7 +30,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, ROOT, GoldenMissing
+from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, ROOT, GoldenMissing, helper_modules, sandbox
 from autograder.gradebook import GradebookError
 from autograder.sandbox import SandboxUnavailable
 
@@ -71,7 +76,13 @@ def _load_grader(assignments):
     taking it from the others' when the cores are all busy starting."""
     from autograder import grade
     for assignment in assignments:
-        grade.sandbox_setup(assignment), grade.helper_modules(assignment), grade.locked_cells(assignment)
+        grade.sandbox_setup(assignment), helper_modules(assignment), grade.locked_cells(assignment)
+
+
+def _launch_sandboxes(assignment, count):
+    """Launch the workers' sandboxes first (sandbox.launch), for the first assignment to grade: they load
+    Python and numpy while the batch loads the grader, and each worker adopts one when forked."""
+    return sandbox.launch(helper_modules(assignment), count)
 
 
 def _grade_one(student, assignment, notebook):
@@ -141,13 +152,17 @@ def run(course, assignments, workers, csv_path):
         todo.append((student, assignment, notebook))
     print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
           f"{len(todo)} to grade with {workers} workers", file=sys.stderr)
+    workers = min(workers, len(todo))  # no idle worker
+    launched = _launch_sandboxes(todo[0][1], workers) if todo else []
     _load_grader(sorted({assignment for _, assignment, _ in todo}))
     progress(0, len(todo))
     gradebook = GradebookWriter(course)
     for report in reports:
         gradebook.send(report)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_grade_one, *job) for job in todo]
+    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=sandbox.adopt,
+                             initargs=(launched, multiprocessing.Value("i", 0))) as pool:
+        futures = [pool.submit(_grade_one, *job) for job in todo]  # the first forks the workers
+        sandbox.release(launched)
         jobs = dict(zip(futures, todo))
         for done, future in enumerate(as_completed(futures), 1):
             try:
@@ -177,6 +192,7 @@ def run(course, assignments, workers, csv_path):
               f"and autograder_results/: run `nbgrader generate_assignment {assignment}` there first",
               file=sys.stderr)
     write_csv(csv_path or course / "grades.csv", reports)
+    sandbox.reap(launched)  # last: they end as their workers did, while the rest was written
     return reports, len(todo)
 
 

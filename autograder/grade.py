@@ -22,7 +22,8 @@ import json
 import sys
 from pathlib import Path
 
-from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, GoldenMissing, release_notebook, source_notebook
+from autograder import (ASSIGNMENTS, MAX_NOTEBOOK_BYTES, GoldenMissing, helper_modules, release_notebook,
+                        source_notebook)
 from autograder.engine import Mismatch, decode, engine
 from autograder.hidden import golden
 from autograder import sandbox
@@ -48,13 +49,6 @@ def sandbox_setup(assignment):
     exercises = [dict(e, cases=[{k: v for k, v in c.items() if k not in ("expected", "mistakes")} for c in e["cases"]])
                  for e in golden(assignment).values()]
     return {"code": assignment_facts(assignment)[0], "exercises": exercises}
-
-
-@functools.lru_cache(maxsize=None)
-def helper_modules(assignment):
-    """The assignment's own modules (say dnn_utils.py), which its imports cell may import: the sandbox gets them."""
-    return tuple(sorted(p.resolve() for p in source_notebook(assignment).parent.glob("*.py")
-                        if p.name != "public_tests.py"))
 
 
 @functools.lru_cache(maxsize=None)

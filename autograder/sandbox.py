@@ -19,6 +19,7 @@ import json
 import os
 import select
 import shutil
+import signal
 import site
 import subprocess
 import sys
@@ -83,17 +84,26 @@ READY_SECONDS = 60  # to start a sandbox: Python, numpy and the assignment's imp
 
 
 class Server:
-    """One warm sandbox (runner.py's serve()): started with an assignment's helper modules and setup (its
-    imports cell and exercises), it then grades submission after submission, each in fresh processes inside it."""
+    """One warm sandbox (runner.py's serve()): launched with an assignment's helper modules, started with
+    its setup (its imports cell and exercises), it then grades submission after submission, each in fresh
+    processes inside it.  Launching and starting are apart so that the sandbox can load Python and numpy
+    while the grader loads its own (see launch()); Server(modules, setup) does both."""
 
-    def __init__(self, modules, setup):
-        self.key = (tuple(modules), setup)
-        self.owner = os.getpid()  # a forked copy of this object (a worker of a process pool) must not use it
+    def __init__(self, modules, setup=None):
+        self.modules, self.setup = tuple(modules), None
+        self.owner = os.getpid()  # a forked copy of this object must not use it, unless adopted (see adopt())
+        self.parent = os.getpid()  # the process that can wait for it
         self.process = subprocess.Popen(command(modules), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE)
         self.errors = bytearray()
         self.buffer = b""
-        self.drain = threading.Thread(target=self._drain, daemon=True)
+        if setup is not None:
+            self.start(setup)
+
+    def start(self, setup):
+        """Send the setup and wait until the sandbox is ready; raise SandboxUnavailable if it does not start."""
+        self.setup = setup
+        self.drain = threading.Thread(target=self._drain, daemon=True)  # in the process that uses it
         self.drain.start()
         try:
             self._send(setup)
@@ -168,20 +178,73 @@ class Server:
     def close(self):
         if os.getpid() != self.owner:
             return
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for stream in (self.process.stdin, self.process.stdout):
+        if os.getpid() == self.parent:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+        else:  # adopted: its parent, the batch, waits for it (reap()); till then, a zombie keeps its number
+            try:
+                os.kill(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self._close_pipes(self.process.stdin, self.process.stdout)  # stderr: the drain thread's, to its end
+
+    def _close_pipes(self, *streams):
+        for stream in streams:
             try:
                 stream.close()
             except OSError:
                 pass
+
+    def forget(self):
+        """In a process that does not use this sandbox (and has no drain thread for it): close its copies
+        of the pipes, and leave the sandbox be."""
+        self.owner = None
+        self._close_pipes(self.process.stdin, self.process.stdout, self.process.stderr)
 
     def __del__(self):
         try:
             self.close()
         except Exception:  # interpreter shutdown: the sandbox dies with its parent anyway
             pass
+
+
+def launch(modules, count):
+    """Launch `count` sandboxes for these helper modules without waiting: each loads Python and numpy
+    (0.2 s of CPU) while the batch loads its own.  The batch then forks its workers, each adopts one
+    (adopt()), and release() closes the batch's own copies of their pipes."""
+    return [Server(modules) for _ in range(count)]
+
+
+def adopt(launched, counter):
+    """In a freshly forked worker (the initializer of the batch's process pool): take the sandbox numbered
+    by `counter` (a shared integer, incremented here) as this process's warm sandbox, and close this
+    process's copies of the others' pipes, so that a sandbox sees the end of its input when its worker ends."""
+    with counter.get_lock():
+        index = counter.value
+        counter.value += 1
+    for number, server in enumerate(launched):
+        if number == index:
+            server.owner = os.getpid()
+            _warm.server = server
+        else:
+            server.forget()
+
+
+def release(launched):
+    """In the batch, once its workers adopted the sandboxes: close its copies of their pipes."""
+    for server in launched:
+        server.forget()
+
+
+def reap(launched):
+    """In the batch, after its workers ended: wait for the sandboxes it launched (they end with their input)."""
+    for server in launched:
+        try:
+            server.process.wait(READY_SECONDS)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()
 
 
 _warm = threading.local()  # each thread keeps its own sandbox (bubblewrap dies with the thread that made it)
@@ -192,15 +255,19 @@ def run(task, seconds, modules=(), cap=64 << 20):
     needed; return (result lines as dicts, problem or None).  A sandbox that ran out of time, overflowed, stopped,
     or kept anything of the submission is closed: the next submission gets a new one."""
     task = dict(task)
-    key = (tuple(modules), task.pop("setup"))
+    modules, setup = tuple(modules), task.pop("setup")
     server = getattr(_warm, "server", None)
     if server is not None and server.owner != os.getpid():  # inherited through fork: the parent's
         server = _warm.server = None
-    if server is not None and server.key != key:
+    if server is not None and (server.modules != modules or server.setup is not None and server.setup != setup):
         server.close()
         server = _warm.server = None
     if server is None:
-        server = _warm.server = Server(*key)
+        server = Server(modules)
+    if server.setup is None:  # launched, not started yet
+        _warm.server = None
+        server.start(setup)
+    _warm.server = server
     results, problem, reusable = server.grade(task, seconds, cap)
     if not reusable:
         server.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import ROOT
+from autograder import ROOT, sandbox
 from autograder.batch import result_path, run
 from autograder.nbgrader_run import make_course
 
@@ -98,6 +98,37 @@ def test_a_missing_golden_file_stops_grading_with_one_message(course, tmp_path, 
     assert len(lines) == 2 and all(f"autograder/{LR}/golden.json cannot be read (FileNotFoundError" in line
                                    and "python -m autograder.golden --refresh" in line for line in lines), lines
     assert not (course / "autograder_results").exists()
+
+
+def _children():
+    """The child processes of this one (zombies included): {pid: name}."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            name, fields = stat.read_text().rsplit(")", 1)
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields.split()[1]) == os.getpid():
+            found[stat.parent.name] = name.split("(", 1)[1]
+    return found
+
+
+def test_the_workers_grade_in_the_sandboxes_launched_before_the_grader_loaded(course, tmp_path, monkeypatch):
+    """The batch launches one sandbox per worker before it loads numpy, and each worker it forks adopts
+    one: no sandbox is started in a worker, and none is left behind (not even as a zombie) at the end."""
+    log, real = tmp_path / "sandboxes", sandbox.command
+
+    def command(*args, **kwargs):  # inherited by the forked workers: every sandbox started, and where
+        with open(log, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(sandbox, "command", command)
+    before = _children()  # this thread's warm sandbox, if an earlier test left one
+    reports, graded = run(course, [LR], workers=2, csv_path=None)
+    assert graded == len(STUDENTS)
+    assert sorted(r["student"] for r in reports if r["score"] == 9 and r["problem"] is None) == ["ada", "dee"]
+    assert log.read_text().split() == [str(os.getpid())] * 2
+    assert {pid: name for pid, name in _children().items() if pid not in before} == {}
 
 
 def test_started_again_it_grades_only_what_is_new_or_changed(course):
