@@ -74,7 +74,7 @@ def _load_grader(assignments):
     """Load the grader (numpy, the engine) and each assignment's exercises here, once, before the workers
     are forked, which then share them: 0.2 s of CPU that each worker would otherwise spend at its start,
     taking it from the others' when the cores are all busy starting."""
-    from autograder import grade
+    from autograder import engine, grade  # noqa: F401 (engine: numpy and the checking engine)
     for assignment in assignments:
         grade.sandbox_setup(assignment), helper_modules(assignment), grade.locked_cells(assignment)
 

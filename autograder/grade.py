@@ -24,7 +24,6 @@ from pathlib import Path
 
 from autograder import (ASSIGNMENTS, MAX_NOTEBOOK_BYTES, GoldenMissing, helper_modules, release_notebook,
                         source_notebook)
-from autograder.engine import Mismatch, decode, engine
 from autograder.hidden import golden
 from autograder import sandbox
 
@@ -114,6 +113,7 @@ def read_answers(path, assignment, names):
 
 def _judge(exercise, case, result):
     """None if the case passed, else the message."""
+    from autograder.engine import Mismatch, decode, engine  # loaded by grade(), see there
     if "error" in result:
         return result["error"]
     try:
@@ -128,6 +128,7 @@ def _judge(exercise, case, result):
 
 def grade(path, assignment):
     """Grade a notebook; return a report {"exercises": [{name, score, max_score, output}], "score", "problem"}."""
+    import autograder.engine  # noqa: F401 -- numpy, loaded here while the sandbox starts (see main)
     exercises = list(golden(assignment).values())
     names = [e["name"] for e in exercises]
     points = assignment_facts(assignment)[1]
@@ -205,6 +206,7 @@ def main(argv=None):
     parser.add_argument("--results", help="write Gradescope's results.json here")
     options = parser.parse_args(argv)
     try:
+        sandbox.prepare(helper_modules(options.assignment))  # it loads Python and numpy as this process does
         report = grade(options.submission, options.assignment)
     except (sandbox.SandboxUnavailable, GoldenMissing) as error:
         print(f"cannot grade: {error}", file=sys.stderr)

@@ -209,6 +209,13 @@ class Server:
             pass
 
 
+def prepare(modules):
+    """Launch this thread's warm sandbox now (for these helper modules) unless it has one: it then loads
+    Python and numpy while the caller loads its own, and is started with the first task (run())."""
+    if getattr(_warm, "server", None) is None:
+        _warm.server = Server(modules)
+
+
 def launch(modules, count):
     """Launch `count` sandboxes for these helper modules without waiting: each loads Python and numpy
     (0.2 s of CPU) while the batch loads its own.  The batch then forks its workers, each adopts one

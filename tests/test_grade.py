@@ -197,6 +197,24 @@ def test_a_file_that_is_not_json_is_refused_with_a_message(tmp_path):
     assert all("not a valid notebook" in e["output"] for e in report["exercises"])
 
 
+def test_the_grade_command_launches_its_sandbox_before_it_loads_numpy():
+    """So that the sandbox loads its Python and numpy while the grader loads its own (0.1 s of a 0.4 s
+    grading): grade.py and hidden.py import numpy only when grade() runs, after sandbox.prepare()."""
+    script = f"""if True:
+        import sys
+        from autograder import grade, sandbox
+        launched, real = [], sandbox.Server.__init__
+        def init(self, *args, **kwargs):
+            launched.append("numpy" in sys.modules)
+            real(self, *args, **kwargs)
+        sandbox.Server.__init__ = init
+        grade.main([{str(ROOT / "tests" / "submissions" / LR / "correct.ipynb")!r}, "--assignment", {LR!r}])
+        print(launched, "numpy" in sys.modules)"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "TOTAL" in done.stdout and done.stdout.splitlines()[-1] == "[False] True"
+
+
 def test_command_line_prints_a_table_and_writes_gradescope_results(tmp_path):
     results = tmp_path / "results.json"
     broken = tmp_path / "invalid_json.ipynb"
