@@ -9,10 +9,11 @@ the student has too).  Not the repository, not source/, not autograder/ (its
 golden files hold the expected outputs), not other students' files.
 
 A sandbox stays up (Server) and grades one submission after another, each in
-fresh processes inside it (see runner.serve()).  runner.py adds per-exercise
-limits (time, memory, output, no new processes); this module adds a wall-clock
-limit for the whole submission and a cap on what comes back, and closes a
-sandbox after any trouble.
+fresh processes inside it (see runner.serve()).  It is launched early (prepare(),
+launch()), so that it loads Python and numpy while the grader loads its own.
+runner.py adds per-exercise limits (time, memory, output, no new processes);
+this module adds a wall-clock limit for the whole submission and a cap on what
+comes back, and closes a sandbox after any trouble.
 """
 
 import json
@@ -209,6 +210,9 @@ class Server:
             pass
 
 
+_warm = threading.local()  # each thread keeps its own sandbox (bubblewrap dies with the thread that made it)
+
+
 def prepare(modules):
     """Launch this thread's warm sandbox now (for these helper modules) unless it has one: it then loads
     Python and numpy while the caller loads its own, and is started with the first task (run())."""
@@ -252,9 +256,6 @@ def reap(launched):
         except subprocess.TimeoutExpired:
             server.process.kill()
             server.process.wait()
-
-
-_warm = threading.local()  # each thread keeps its own sandbox (bubblewrap dies with the thread that made it)
 
 
 def run(task, seconds, modules=(), cap=64 << 20):

@@ -5,8 +5,9 @@
 Makes COUNT submissions (the canned correct, mistakes and hidden_only notebooks in turn, one per
 student) in scratch nbgrader courses, then times, in this one run:
   1. nbgrader autograde (the baseline; it executes each whole notebook, training cells included);
-  2. python -m autograder batch with 1 worker, then with 2 workers (sandboxed, answers only), alternated
-     for ROUNDS rounds (default 7), keeping the median time of each and the median of the rounds' ratios;
+  2. python -m autograder batch with 1 worker and with 2 workers (sandboxed, answers only), one right after
+     the other (which first alternates), for ROUNDS rounds (default 7), keeping the median time of each
+     and the median of the rounds' ratios;
      each round also grades the first COUNT/2 of the submissions (in a third course) with 1 and 2 workers,
      so that the difference is the cost of the other half without the batch's start and end: the
      speed-up of 2 workers on that marginal cost is the grader's own scaling, start-up left out.
@@ -106,9 +107,13 @@ def main():
         fill(theirs, count)
         print(f"{count} submissions of {LR}", flush=True)
         ones, twos, loops, starts, halves = [], [], [], [], {1: [], 2: []}
-        for round_ in range(1, options.rounds + 1):  # alternated, so that a slow spell of the machine hits both
-            for workers, times in ((1, ones), (2, twos)):
-                for course, record, size in ((ours, times, count), (half, halves[workers], count // 2)):
+        for round_ in range(1, options.rounds + 1):
+            # The two configurations run one after the other, first one then the other first in turn, so
+            # that a slow spell of the machine (they come and go within seconds here) hits both alike.
+            order = (1, 2) if round_ % 2 else (2, 1)
+            for course, size in ((ours, count), (half, count // 2)):
+                for workers in order:
+                    record = (ones if workers == 1 else twos) if course == ours else halves[workers]
                     shutil.rmtree(course / "autograder_results", ignore_errors=True)
                     batch = [sys.executable, "-m", "autograder", "batch", "--course", str(course), "--assignment", LR]
                     record.append(timed(f"round {round_}: autograder batch, {size}, {workers} worker"
