@@ -249,13 +249,12 @@ def release(launched):
 
 
 def reap(launched):
-    """In the batch, after its workers ended: wait for the sandboxes it launched (they end with their input)."""
+    """In the batch, after its workers ended: end the sandboxes it launched and wait for them.  They end by
+    themselves when their worker does (the end of their input); one still running had lost its worker."""
     for server in launched:
-        try:
-            server.process.wait(READY_SECONDS)
-        except subprocess.TimeoutExpired:
+        if server.process.poll() is None:
             server.process.kill()
-            server.process.wait()
+        server.process.wait()
 
 
 def run(task, seconds, modules=(), cap=64 << 20):
