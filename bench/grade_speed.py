@@ -11,9 +11,11 @@ student) in scratch nbgrader courses, then times, in this one run:
      each round also grades the first COUNT/2 of the submissions (in a third course) with 1 and 2 workers,
      so that the difference is the cost of the other half without the batch's start and end: the
      speed-up of 2 workers on that marginal cost is the grader's own scaling, start-up left out.
-It prints the wall times and the ratios, and, for scale, how much two processes speed up a pure CPU loop
-on this machine, and a stream of short processes that start Python and import numpy (the shape of a
-grading): the ceilings for the 2-worker ratio. Nothing here is a test: numbers depend on the machine.
+  3. for scale, each round: the two halves of the submissions as two independent 1-worker batches started
+     together (two gradings at once that share nothing but the machine), how much two processes speed up
+     a pure CPU loop on this machine, and a stream of short processes that start Python and import numpy:
+     the ceilings for the 2-worker ratio.
+It prints the wall times and the ratios. Nothing here is a test: numbers depend on the machine.
 """
 
 import argparse
@@ -35,8 +37,8 @@ LR = "c1w2_logistic_regression"
 CANNED = ["correct", "mistakes", "hidden_only"]
 
 
-def fill(course, count):
-    for i in range(count):
+def fill(course, count, first=0):
+    for i in range(first, first + count):
         target = course / "submitted" / f"student{i:03d}" / LR
         target.mkdir(parents=True)
         shutil.copy(ROOT / "tests" / "submissions" / LR / f"{CANNED[i % len(CANNED)]}.ipynb", target / f"{LR}.ipynb")
@@ -48,6 +50,18 @@ def timed(label, command, cwd):
     seconds = time.perf_counter() - start
     print(f"{label:40s} {seconds:8.1f} s", flush=True)
     return seconds
+
+
+def side_by_side(courses):
+    """Wall time of 1-worker batches of these courses, started together: two gradings at once, sharing
+    nothing but the machine (the most two cores give this grader with no coordination at all)."""
+    start = time.perf_counter()
+    batches = [subprocess.Popen([sys.executable, "-m", "autograder", "batch", "--course", str(course), "--assignment",
+                                 LR, "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               for course in courses]
+    if any(batch.wait() for batch in batches):
+        raise SystemExit("a batch failed")
+    return time.perf_counter() - start
 
 
 def _spin(_=None):
@@ -101,12 +115,14 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         ours = make_course(Path(scratch) / "ours", [LR])
         half = make_course(Path(scratch) / "half", [LR])
+        other = make_course(Path(scratch) / "other_half", [LR])
         theirs = make_course(Path(scratch) / "nbgrader", [LR])
         fill(ours, count)
         fill(half, count // 2)
+        fill(other, count - count // 2, first=count // 2)
         fill(theirs, count)
         print(f"{count} submissions of {LR}", flush=True)
-        ones, twos, loops, starts, halves = [], [], [], [], {1: [], 2: []}
+        ones, twos, loops, starts, halves, apart = [], [], [], [], {1: [], 2: []}, []
         for round_ in range(1, options.rounds + 1):
             # The two configurations run one after the other, first one then the other first in turn, so
             # that a slow spell of the machine (they come and go within seconds here) hits both alike.
@@ -118,6 +134,10 @@ def main():
                     batch = [sys.executable, "-m", "autograder", "batch", "--course", str(course), "--assignment", LR]
                     record.append(timed(f"round {round_}: autograder batch, {size}, {workers} worker"
                                         f"{'s' * (workers > 1)}", batch + ["--workers", str(workers)], ROOT))
+            for course in (half, other):
+                shutil.rmtree(course / "autograder_results", ignore_errors=True)
+            apart.append(side_by_side([half, other]))
+            print(f"{f'round {round_}: two 1-worker batches at once':40s} {apart[-1]:8.1f} s", flush=True)
             loops.append(cpu_scaling())
             starts.append(startup_scaling())
         one, two = statistics.median(ones), statistics.median(twos)
@@ -132,6 +152,10 @@ def main():
         print(f"2 workers over 1 on the marginal cost of the last {count - count // 2} submissions (start and end "
               f"left out): {statistics.median(marginal or [float('nan')]):.2f}x  "
               f"(rounds: {', '.join(f'{r:.2f}x' for r in marginal)})")
+        ceiling = [a / b for a, b in zip(ones, apart)]
+        print(f"the same {count} submissions as two 1-worker batches of half each, started together, over 1 "
+              f"worker: {statistics.median(ceiling):.2f}x  (rounds: {', '.join(f'{r:.2f}x' for r in ceiling)}; "
+              "what this machine gives two gradings at once that share nothing)")
         print(f"(this machine's own 2-process speed-up on a pure CPU loop, per round: "
               f"{', '.join(f'{x:.2f}x' for x in loops)})")
         print(f"(and on processes that start Python and import numpy, as each grading does, per round: "
