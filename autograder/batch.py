@@ -79,12 +79,6 @@ def _load_grader(assignments):
         grade.sandbox_setup(assignment), helper_modules(assignment), grade.locked_cells(assignment)
 
 
-def _launch_sandboxes(assignment, count):
-    """Launch the workers' sandboxes first (sandbox.launch), for the first assignment to grade: they load
-    Python and numpy while the batch loads the grader, and each worker adopts one when forked."""
-    return sandbox.launch(helper_modules(assignment), count)
-
-
 def _grade_one(student, assignment, notebook):
     from autograder.grade import grade  # loaded already (see _load_grader)
     report = grade(notebook, assignment)
@@ -153,7 +147,9 @@ def run(course, assignments, workers, csv_path):
     print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
           f"{len(todo)} to grade with {workers} workers", file=sys.stderr)
     workers = min(workers, len(todo))  # no idle worker
-    launched = _launch_sandboxes(todo[0][1], workers) if todo else []
+    # The workers' sandboxes first, for the first assignment to grade: they load Python and numpy while
+    # this process loads the grader, and each worker adopts one when forked.
+    launched = sandbox.launch(helper_modules(todo[0][1]), workers) if todo else []
     _load_grader(sorted({assignment for _, assignment, _ in todo}))
     progress(0, len(todo))
     gradebook = GradebookWriter(course)

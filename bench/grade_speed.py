@@ -44,6 +44,12 @@ def fill(course, count, first=0):
         shutil.copy(ROOT / "tests" / "submissions" / LR / f"{CANNED[i % len(CANNED)]}.ipynb", target / f"{LR}.ipynb")
 
 
+def batch(course, workers):
+    """The command that grades a course with this grader."""
+    return [sys.executable, "-m", "autograder", "batch", "--course", str(course), "--assignment", LR,
+            "--workers", str(workers)]
+
+
 def timed(label, command, cwd):
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -56,10 +62,9 @@ def side_by_side(courses):
     """Wall time of 1-worker batches of these courses, started together: two gradings at once, sharing
     nothing but the machine (the most two cores give this grader with no coordination at all)."""
     start = time.perf_counter()
-    batches = [subprocess.Popen([sys.executable, "-m", "autograder", "batch", "--course", str(course), "--assignment",
-                                 LR, "--workers", "1"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    batches = [subprocess.Popen(batch(course, 1), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                for course in courses]
-    if any(batch.wait() for batch in batches):
+    if any(process.wait() for process in batches):
         raise SystemExit("a batch failed")
     return time.perf_counter() - start
 
@@ -131,9 +136,8 @@ def main():
                 for workers in order:
                     record = (ones if workers == 1 else twos) if course == ours else halves[workers]
                     shutil.rmtree(course / "autograder_results", ignore_errors=True)
-                    batch = [sys.executable, "-m", "autograder", "batch", "--course", str(course), "--assignment", LR]
                     record.append(timed(f"round {round_}: autograder batch, {size}, {workers} worker"
-                                        f"{'s' * (workers > 1)}", batch + ["--workers", str(workers)], ROOT))
+                                        f"{'s' * (workers > 1)}", batch(course, workers), ROOT))
             for course in (half, other):
                 shutil.rmtree(course / "autograder_results", ignore_errors=True)
             apart.append(side_by_side([half, other]))
