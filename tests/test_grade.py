@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+import time
 import types
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -65,15 +66,33 @@ def _sandbox_processes():
 
 def test_no_sandboxed_process_outlives_its_grading(hostile_reports):
     """The fork bomb, the thread bomb and the endless loops leave nothing running, and the warm sandboxes
-    of the grading threads end with them (this thread's own warm sandbox, if it has one, may stay)."""
-    found = _sandbox_processes()
+    of the grading threads end with them (this thread's own warm sandbox, if it has one, may stay).
+    A thread's sandbox is killed by the kernel when the thread ends (bubblewrap's --die-with-parent), and
+    its processes take a moment to exit after that: measured, up to 0.5 s after the threads were joined,
+    so each gets 10 s before it counts as left over."""
     own = getattr(sandbox._warm, "server", None)
+    deadline = time.monotonic() + 10
+    while True:
+        found = _sandbox_processes()
 
-    def ours(pid):  # the process of this thread's sandbox, or one of its descendants
-        while own is not None and pid in found and pid != own.process.pid:
-            pid = found[pid]
-        return own is not None and pid == own.process.pid
-    assert [pid for pid in found if not ours(pid)] == [], "processes left over"
+        def ours(pid):  # the process of this thread's sandbox, or one of its descendants
+            while own is not None and pid in found and pid != own.process.pid:
+                pid = found[pid]
+            return own is not None and pid == own.process.pid
+        left = {pid: _describe(pid) for pid in found if not ours(pid)}
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert left == {}, "processes left over 10 s after their grading threads ended"
+
+
+def _describe(pid):
+    """The state and command line of a process, for the message."""
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state + " " + (Path("/proc") / str(pid) / "cmdline").read_bytes()[:80].decode(errors="replace")
+    except OSError:
+        return "ended"
 
 
 def _grade_in_a_new_thread(paths):
