@@ -11,15 +11,17 @@ student) in scratch nbgrader courses, then times, in this one run:
      each round also grades the first COUNT/2 of the submissions (in a third course) with 1 and 2 workers,
      so that the difference is the cost of the other half without the batch's start and end: the
      speed-up of 2 workers on that marginal cost is the grader's own scaling, start-up left out.
-  3. for scale, each round: the two halves of the submissions as two independent 1-worker batches started
-     together (two gradings at once that share nothing but the machine), how much two processes speed up
-     a pure CPU loop on this machine, and a stream of short processes that start Python and import numpy:
-     the ceilings for the 2-worker ratio.
+  3. for scale, each round: the CPU time of each batch (all its processes, sandboxes included: every one is
+     waited for), which bounds the 2-worker ratio (2 workers cannot take less than their CPU time divided
+     by the cores); the two halves of the submissions as two independent 1-worker batches started together
+     (two gradings at once that share nothing but the machine); and how much two processes speed up a pure
+     CPU loop on this machine.
 It prints the wall times and the ratios. Nothing here is a test: numbers depend on the machine.
 """
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -50,12 +52,19 @@ def batch(course, workers):
             "--workers", str(workers)]
 
 
+def _cpu():
+    """CPU seconds of this process's children that ended (and of theirs that they waited for)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def timed(label, command, cwd):
-    start = time.perf_counter()
+    """Run a command; return (wall seconds, CPU seconds of all its processes)."""
+    cpu, start = _cpu(), time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
-    print(f"{label:40s} {seconds:8.1f} s", flush=True)
-    return seconds
+    seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+    print(f"{label:40s} {seconds:8.1f} s  ({cpu:.1f} s of CPU)", flush=True)
+    return seconds, cpu
 
 
 def side_by_side(courses):
@@ -89,27 +98,6 @@ def cpu_scaling():
     return (time.perf_counter() - start) / parallel
 
 
-_STARTUP = [sys.executable, "-c", "import numpy as np; a = np.random.rand(100, 100); [a @ a for _ in range(50)]"]
-
-
-def _starts(count):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")  # as in the sandbox
-    for _ in range(count):
-        subprocess.run(_STARTUP, check=True, env=env)
-
-
-def startup_scaling(count=20):
-    """The same for work shaped like a grading: COUNT processes that each start Python and import numpy."""
-    from concurrent.futures import ThreadPoolExecutor
-    start = time.perf_counter()
-    _starts(count), _starts(count)
-    serial = time.perf_counter() - start
-    with ThreadPoolExecutor(2) as pool:
-        start = time.perf_counter()
-        list(pool.map(_starts, [count, count]))
-        return serial / (time.perf_counter() - start)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=50)
@@ -127,14 +115,14 @@ def main():
         fill(other, count - count // 2, first=count // 2)
         fill(theirs, count)
         print(f"{count} submissions of {LR}", flush=True)
-        ones, twos, loops, starts, halves, apart = [], [], [], [], {1: [], 2: []}, []
+        runs, halves, apart, loops = {1: [], 2: []}, {1: [], 2: []}, [], []  # runs: (wall s, CPU s)
         for round_ in range(1, options.rounds + 1):
             # The two configurations run one after the other, first one then the other first in turn, so
             # that a slow spell of the machine (they come and go within seconds here) hits both alike.
             order = (1, 2) if round_ % 2 else (2, 1)
             for course, size in ((ours, count), (half, count // 2)):
                 for workers in order:
-                    record = (ones if workers == 1 else twos) if course == ours else halves[workers]
+                    record = runs[workers] if course == ours else halves[workers]
                     shutil.rmtree(course / "autograder_results", ignore_errors=True)
                     record.append(timed(f"round {round_}: autograder batch, {size}, {workers} worker"
                                         f"{'s' * (workers > 1)}", batch(course, workers), ROOT))
@@ -143,7 +131,7 @@ def main():
             apart.append(side_by_side([half, other]))
             print(f"{f'round {round_}: two 1-worker batches at once':40s} {apart[-1]:8.1f} s", flush=True)
             loops.append(cpu_scaling())
-            starts.append(startup_scaling())
+        ones, twos = [wall for wall, _ in runs[1]], [wall for wall, _ in runs[2]]
         one, two = statistics.median(ones), statistics.median(twos)
         print(f"{'autograder batch, 1 worker (median)':40s} {one:8.1f} s")
         print(f"{'autograder batch, 2 workers (median)':40s} {two:8.1f} s")
@@ -152,7 +140,8 @@ def main():
         ratios = [a / b for a, b in zip(ones, twos)]
         print(f"2 workers over 1 worker:           {statistics.median(ratios):6.2f}x  (median of the rounds: "
               f"{', '.join(f'{r:.2f}x' for r in ratios)}; ratio of the medians {one / two:.2f}x)")
-        marginal = [(a - a2) / (b - b2) for a, a2, b, b2 in zip(ones, halves[1], twos, halves[2]) if b > b2]
+        marginal = [(a - a2) / (b - b2) for (a, _), (a2, _), (b, _), (b2, _) in zip(runs[1], halves[1], runs[2], halves[2])
+                    if b > b2]
         print(f"2 workers over 1 on the marginal cost of the last {count - count // 2} submissions (start and end "
               f"left out): {statistics.median(marginal or [float('nan')]):.2f}x  "
               f"(rounds: {', '.join(f'{r:.2f}x' for r in marginal)})")
@@ -162,8 +151,19 @@ def main():
               "what this machine gives two gradings at once that share nothing)")
         print(f"(this machine's own 2-process speed-up on a pure CPU loop, per round: "
               f"{', '.join(f'{x:.2f}x' for x in loops)})")
-        print(f"(and on processes that start Python and import numpy, as each grading does, per round: "
-              f"{', '.join(f'{x:.2f}x' for x in starts)})")
+        # The bound: 2 workers cannot take less wall time than their CPU time spread evenly over the cores.
+        # One worker already keeps more than one core busy (its sandbox loads numpy while the batch loads its
+        # own; the batch writes each grade while the worker grades the next), so on two cores the bound is
+        # below 2x even if the second worker cost no CPU at all.
+        cores = len(os.sched_getaffinity(0))
+        used = statistics.median(cpu / wall for wall, cpu in runs[1])
+        busy = statistics.median(cpu / wall / cores for wall, cpu in runs[2])
+        more = statistics.median(b / a for (_, a), (_, b) in zip(runs[1], runs[2]))
+        bound = [a / (cpu / cores) for a, (_, cpu) in zip(ones, runs[2])]
+        print(f"CPU (medians): 1 worker kept {used:.2f} cores busy; 2 workers kept the {cores} cores {busy:.0%} "
+              f"busy and used {more:.2f}x the CPU time of 1 worker")
+        print(f"the most 2 workers could be faster than 1 on {cores} cores, given the CPU time they used: "
+              f"{statistics.median(bound):.2f}x  (rounds: {', '.join(f'{r:.2f}x' for r in bound)})")
         if options.without_nbgrader:
             return
         start = time.perf_counter()
