@@ -104,6 +104,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=7, help="times each batch configuration runs (median kept)")
     parser.add_argument("--without-nbgrader", action="store_true", help="skip the (slow) baseline")
     options = parser.parse_args()
+    if options.count < 2 or options.rounds < 1:
+        parser.error("--count must be at least 2 (the submissions are also graded in two halves) "
+                     "and --rounds at least 1")
     count = options.count
     with tempfile.TemporaryDirectory() as scratch:
         ours = make_course(Path(scratch) / "ours", [LR])
