@@ -143,8 +143,8 @@ def main():
         ratios = [a / b for a, b in zip(ones, twos)]
         print(f"2 workers over 1 worker:           {statistics.median(ratios):6.2f}x  (median of the rounds: "
               f"{', '.join(f'{r:.2f}x' for r in ratios)}; ratio of the medians {one / two:.2f}x)")
-        marginal = [(a - a2) / (b - b2) for (a, _), (a2, _), (b, _), (b2, _) in zip(runs[1], halves[1], runs[2], halves[2])
-                    if b > b2]
+        marginal = [(a - a2) / (b - b2)
+                    for (a, _), (a2, _), (b, _), (b2, _) in zip(runs[1], halves[1], runs[2], halves[2]) if b > b2]
         print(f"2 workers over 1 on the marginal cost of the last {count - count // 2} submissions (start and end "
               f"left out): {statistics.median(marginal or [float('nan')]):.2f}x  "
               f"(rounds: {', '.join(f'{r:.2f}x' for r in marginal)})")
