@@ -150,7 +150,11 @@ def run(course, assignments, workers, csv_path):
     # The workers' sandboxes first, for the first assignment to grade: they load Python and numpy while
     # this process loads the grader, and each worker adopts one when forked.
     launched = sandbox.launch(helper_modules(todo[0][1]), workers) if todo else []
-    _load_grader(sorted({assignment for _, assignment, _ in todo}))
+    try:
+        _load_grader(sorted({assignment for _, assignment, _ in todo}))
+    except BaseException:  # a missing golden file, say: end them through their input, not by this one's end
+        sandbox.reap(launched)
+        raise
     progress(0, len(todo))
     gradebook = GradebookWriter(course)
     for report in reports:

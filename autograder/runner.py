@@ -448,6 +448,8 @@ def serve():
     plots = NoPlots("matplotlib")
     sys.modules.update({"matplotlib": plots, "matplotlib.pyplot": plots.pyplot})
     setup = _receive()
+    if setup is None:  # closed before it was started
+        os._exit(0)
     base = {"__name__": "__main__"}
     exec(compile(setup["code"], "<setup>", "exec"), base)  # the assignment's imports: ours, not the student's
     _take_snapshot()

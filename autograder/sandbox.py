@@ -82,6 +82,7 @@ def command(modules=(), tmp_bytes=64 << 20):
 
 
 READY_SECONDS = 60  # to start a sandbox: Python, numpy and the assignment's imports
+ENDING_SECONDS = 10  # for a sandbox that was never started to end by itself (see Server._end)
 
 
 class Server:
@@ -180,15 +181,29 @@ class Server:
         if os.getpid() != self.owner:
             return
         if os.getpid() == self.parent:
-            if self.process.poll() is None:
-                self.process.kill()
-            self.process.wait()
-        else:  # adopted: its parent, the batch, waits for it (reap()); till then, a zombie keeps its number
+            self._end(grace=ENDING_SECONDS if self.setup is None else 0)
+        elif self.setup is not None:  # adopted: its parent, the batch, waits for it (reap()); a zombie till then
             try:
                 os.kill(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         self._close_pipes(self.process.stdin, self.process.stdout)  # stderr: the drain thread's, to its end
+
+    def _end(self, grace=0):
+        """In the process that launched it: end the sandbox and wait for it.  With `grace` seconds, it is
+        first left to end by itself at the end of its input, and killed only after that: bubblewrap (0.8)
+        killed while it sets the sandbox up leaves the sandbox's first process waiting forever, so a
+        sandbox that may still be setting up (launched, not started) is never killed at once."""
+        self._close_pipes(self.process.stdin)
+        if grace:
+            try:
+                self.process.wait(grace)
+                return
+            except subprocess.TimeoutExpired:
+                pass
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
     def _close_pipes(self, *streams):
         for stream in streams:
@@ -249,12 +264,12 @@ def release(launched):
 
 
 def reap(launched):
-    """In the batch, after its workers ended: end the sandboxes it launched and wait for them.  They end by
-    themselves when their worker does (the end of their input); one still running had lost its worker."""
+    """In the batch, once its workers ended (or if it stopped before it forked them): end the sandboxes it
+    launched and wait for them.  They end by themselves at the end of their input, when their worker ends;
+    one still running after ENDING_SECONDS had lost its worker."""
     for server in launched:
-        if server.process.poll() is None:
-            server.process.kill()
-        server.process.wait()
+        server.forget()
+        server._end(grace=ENDING_SECONDS)
 
 
 def run(task, seconds, modules=(), cap=64 << 20):
