@@ -74,9 +74,10 @@ def _load_grader(assignments):
     """Load the grader (numpy, the engine) and each assignment's exercises here, once, before the workers
     are forked, which then share them: 0.2 s of CPU that each worker would otherwise spend at its start,
     taking it from the others' when the cores are all busy starting."""
-    from autograder import engine, grade  # noqa: F401 (engine: numpy and the checking engine)
+    from autograder import engine, grade, judge, oracle  # noqa: F401 (engine: numpy and the checking engine)
     for assignment in assignments:
         grade.sandbox_setup(assignment), helper_modules(assignment), grade.locked_cells(assignment)
+        oracle.prepared(assignment)
 
 
 def _grade_one(student, assignment, notebook):
@@ -149,20 +150,21 @@ def run(course, assignments, workers, csv_path):
     workers = min(workers, len(todo))  # no idle worker
     # The workers' sandboxes first, for the first assignment to grade: they load Python and numpy while
     # this process loads the grader, and each worker adopts one when forked.
-    launched = sandbox.launch(helper_modules(todo[0][1]), workers) if todo else []
+    if todo:
+        sandbox.pool.launch(helper_modules(todo[0][1]), workers)
     try:
         _load_grader(sorted({assignment for _, assignment, _ in todo}))
     except BaseException:  # a missing golden file, say: end them through their input, not by this one's end
-        sandbox.reap(launched)
+        sandbox.pool.close()
         raise
     progress(0, len(todo))
     gradebook = GradebookWriter(course)
     for report in reports:
         gradebook.send(report)
-    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=sandbox.adopt,
-                             initargs=(launched, multiprocessing.Value("i", 0))) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, workers), initializer=sandbox.pool.adopt,
+                             initargs=(multiprocessing.Value("i", 0),)) as pool:
         futures = [pool.submit(_grade_one, *job) for job in todo]  # the first forks the workers
-        sandbox.release(launched)
+        sandbox.pool.release()
         jobs = dict(zip(futures, todo))
         for done, future in enumerate(as_completed(futures), 1):
             try:
@@ -192,7 +194,7 @@ def run(course, assignments, workers, csv_path):
               f"and autograder_results/: run `nbgrader generate_assignment {assignment}` there first",
               file=sys.stderr)
     write_csv(csv_path or course / "grades.csv", reports)
-    sandbox.reap(launched)  # last: they end as their workers did, while the rest was written
+    sandbox.pool.close()  # last: they end as their workers did, while the rest was written
     return reports, len(todo)
 
 

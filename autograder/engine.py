@@ -15,3 +15,4 @@ _spec.loader.exec_module(engine)
 
 encode, decode, run_exercise, run_case, Mismatch = (
     engine.encode, engine.decode, engine.run_exercise, engine.run_case, engine.Mismatch)
+same, PRINT_ONLY = engine._same, engine._PRINT_ONLY

@@ -27,7 +27,7 @@ from autograder import (ASSIGNMENTS, MAX_NOTEBOOK_BYTES, GoldenMissing, helper_m
 from autograder.hidden import golden
 from autograder import sandbox
 
-LIMITS = {"seconds": 20, "memory": 2 << 30, "output": 1 << 20, "result": 16 << 20}
+LIMITS = {"seconds": 20, "memory": 2 << 30, "output": 1 << 20}
 SUBMISSION_SECONDS = 120
 
 
@@ -43,11 +43,10 @@ def assignment_facts(assignment):
 
 @functools.lru_cache(maxsize=None)
 def sandbox_setup(assignment):
-    """What a sandbox for this assignment loads once, before the submissions: the imports cell, and the
-    exercises with their cases' inputs but no expected values (see runner.py)."""
-    exercises = [dict(e, cases=[{k: v for k, v in c.items() if k not in ("expected", "mistakes")} for c in e["cases"]])
-                 for e in golden(assignment).values()]
-    return {"code": assignment_facts(assignment)[0], "exercises": exercises}
+    """What a sandbox for this assignment loads once, before the submissions: the imports cell, and what
+    each exercise is (no case: the cases' inputs are sent per exercise, see autograder/oracle.py)."""
+    from autograder import oracle  # numpy: loaded by grade(), see there
+    return oracle.setup(assignment, assignment_facts(assignment)[0])
 
 
 @functools.lru_cache(maxsize=None)
@@ -111,71 +110,40 @@ def read_answers(path, assignment, names):
     return answers, notes, general, None
 
 
-def _judge(exercise, case, result):
-    """None if the case passed, else the message."""
-    from autograder.engine import Mismatch, decode, engine  # loaded by grade(), see there
-    if "error" in result:
-        return result["error"]
-    try:
-        changed = engine.changed_arguments(exercise, case, decode(result["after"])) if "after" in result else []
-        engine.judge_case(exercise, case, decode(result["output"]), changed)
-    except Mismatch as mismatch:
-        return str(mismatch)
-    except (TypeError, ValueError, KeyError, IndexError, OverflowError) as error:
-        return f"returned something the grader could not read ({type(error).__name__}: {error})"
-    return None
-
-
 def grade(path, assignment):
     """Grade a notebook; return a report {"exercises": [{name, score, max_score, output}], "score", "problem"}."""
-    import autograder.engine  # noqa: F401 -- numpy, loaded here while the sandbox starts (see main)
+    from autograder import judge, oracle  # numpy and the engine, loaded here while the sandbox starts (see main)
     exercises = list(golden(assignment).values())
     names = [e["name"] for e in exercises]
     points = assignment_facts(assignment)[1]
     answers, notes, general, problem = read_answers(path, assignment, names)
-    results = {}
+    prepared = oracle.prepared(assignment)
+    exchanges = [oracle.Exchange(prepared[name]) for name in names]
+    ended = {}
     if problem is None and answers:
-        task = dict(LIMITS, setup=sandbox_setup(assignment), cells=[[n, answers.get(n)] for n in names])
-        lines, problem = sandbox.run(task, SUBMISSION_SECONDS, helper_modules(assignment))
-        results = {line["exercise"]: line for line in lines if isinstance(line, dict) and line.get("exercise") in names}
-    stopped_in = next((n for n in names if n in answers and n not in results), None) if problem else None
-    report = []
-    for exercise in exercises:
-        name, cases, worth = exercise["name"], exercise["cases"], points[exercise["name"]]
-        result = results.get(name)
+        task = dict(LIMITS, cells=[[n, answers.get(n)] for n in names])
+        run = sandbox.pool.grade(helper_modules(assignment), sandbox_setup(assignment), task, exchanges,
+                                 SUBMISSION_SECONDS)
+        problem, ended = run.problem, run.ended
+        problem = problem or (None if len(ended) == len(names) else "the sandbox did not report on every exercise")
+    stopped_in = next((k for k in range(len(names)) if k not in ended), None)
+    verdicts = []
+    for k, (exercise, exchange) in enumerate(zip(exercises, exchanges)):
+        name = exercise["name"]
         if name not in answers:
             messages = [notes.get(name) or problem]
-        elif result is None and name == stopped_in:
+        elif k not in ended and k == stopped_in:
             messages = [f"{problem}, while this exercise ran: did its code stop the grader's process?"]
-        elif result is None:
-            messages = [f"not graded: {problem}, while {stopped_in} ran"]
-        elif "error" in result or not isinstance(result.get("cases"), list) or len(result["cases"]) != len(cases):
-            messages = [str(result.get("error", "the sandbox returned a malformed result"))]
+        elif k not in ended:
+            messages = [f"not graded: {problem}, while {names[stopped_in]} ran"]
         else:
-            messages = [_judge(exercise, case, r if isinstance(r, dict) else {"error": "malformed result"})
-                        for case, r in zip(cases, result["cases"])]
-        failed = [(i, m) for i, m in enumerate(messages, 1) if m is not None]
-        passed = len(cases) - len(failed) if len(messages) == len(cases) else 0
-        # The student holds the public cases' expected outputs, so the points go to the other cases.
-        scoring = [i for i, c in enumerate(cases) if not c["public"]] or list(range(len(cases)))
-        earned = sum(1 for i in scoring if len(messages) == len(cases) and messages[i] is None)
-        score = round(worth * earned / len(scoring), 2)
-        if not failed:
-            output = f"all {len(cases)} cases passed"
-        elif len(messages) == len(cases):
-            first, message = failed[0]
-            output = f"{passed} of {len(cases)} cases passed; case {first}: {message}"
-        else:
-            output = f"0 of {len(cases)} cases graded: {messages[0]}"
-        if name in notes and name in answers:
-            output = f"{name}: {notes[name]}. {output}"
-        outcomes = result.get("cases") if isinstance(result, dict) and isinstance(result.get("cases"), list) else []
-        printed = max((r.get("printed", 0) for r in outcomes if isinstance(r, dict)), default=0)
-        if isinstance(printed, int) and printed > 1 << 20:
-            output += f" (note: it printed {printed / 2**20:.0f} MB while tested; prints slow grading down)"
-        report.append({"name": name, "score": score, "max_score": worth, "output": output})
+            messages = judge.judge(exercise, points[name], exchange, ended[k], LIMITS["seconds"])
+        verdicts.append(judge.verdict(exercise, points[name], messages, notes.get(name) if name in answers else None,
+                                      exchange.printed))
+    report = [v.as_dict() for v in verdicts]
     return {"assignment": assignment, "exercises": report, "score": round(sum(e["score"] for e in report), 2),
-            "max_score": sum(e["max_score"] for e in report), "problem": problem, "notes": general}
+            "max_score": sum(e["max_score"] for e in report),
+            "problem": None if problem is None else judge.safe_text(problem), "notes": general}
 
 
 def gradescope(report):
@@ -206,12 +174,15 @@ def main(argv=None):
     parser.add_argument("--results", help="write Gradescope's results.json here")
     options = parser.parse_args(argv)
     try:
-        sandbox.prepare(helper_modules(options.assignment))  # it loads Python and numpy as this process does
+        sandbox.pool.launch(helper_modules(options.assignment))  # it loads Python and numpy as this process does
         report = grade(options.submission, options.assignment)
     except (sandbox.SandboxUnavailable, GoldenMissing) as error:
         print(f"cannot grade: {error}", file=sys.stderr)
         return 2
-    print(table(report))
-    if options.results:
+    finally:
+        sandbox.pool.close()
+    if options.results:  # first: whatever happens to the printing, the grade is kept
         Path(options.results).write_text(json.dumps(gradescope(report), indent=1) + "\n", encoding="utf-8")
+    sys.stdout.reconfigure(errors="backslashreplace")  # a terminal that cannot show every character
+    print(table(report))
     return 0

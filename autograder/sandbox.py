@@ -1,27 +1,34 @@
-"""Run grading tasks under bubblewrap, never in the grader's own process.
+"""The grader's side of a sandbox: bubblewrap, the protocol with the sandbox's first process, a pool of warm ones.
 
-Inside the sandbox: no network (all namespaces unshared), no capability, a
-read-only view of the Python runtime and system libraries only, a private
-size-limited /tmp as scratch (the only writable place), no environment but a
-few settings, and of the course only the checking engine (public_tests.py),
-runner.py and the assignment's helper modules (lr_utils.py, dnn_utils.py: what
-the student has too).  Not the repository, not source/, not autograder/ (its
-golden files hold the expected outputs), not other students' files.
+Inside the sandbox: no network (all namespaces unshared), no capability, a read-only view of the Python
+runtime and system libraries only, a private size-limited /tmp as scratch (the only writable place), no
+environment but a few settings, and of the course only the code that runs the answers
+(autograder/sandboxed/), the checking engine students have (public_tests.py) and the assignment's helper
+modules (lr_utils.py, dnn_utils.py: what the student has too).  Not the repository, not source/, not
+the golden files, not other students' files.  The processes in it are described in sandboxed/server.py.
 
-A sandbox stays up (Server) and grades one submission after another, each in
-fresh processes inside it (see runner.serve()).  It is launched early (prepare(),
-launch()), so that it loads Python and numpy while the grader loads its own.
-runner.py adds per-exercise limits (time, memory, output, no new processes);
-this module adds a wall-clock limit for the whole submission and a cap on what
-comes back, and closes a sandbox after any trouble.
+For each submission this module makes a socket for the submission and one for each exercise, passes
+their other ends into the sandbox, and serves them until the sandbox says the submission is done: it
+writes the task, and hands every message that an exercise's process sends to that exercise's Exchange
+(see autograder/oracle.py), which answers it.  Everything read is bounded (per message, per exercise, per
+submission) and the whole submission has a wall-clock limit.  A sandbox that ran out of time, stopped,
+or kept anything of a submission is closed: the next submission gets a new one.
+
+Memory: each exercise's process has an address-space limit (RLIMIT_AS), cannot create memfd files or
+System V shared memory, and has at most 64 open files, so that pipes and sockets hold little; /tmp is
+64 MB.  Where this process may create memory cgroups (as root, with cgroup v2's memory controller
+delegated, or cgroup v1's), each sandbox also runs in one whose limit bounds everything it holds
+together (see MemoryCgroup and confinement()).
 """
 
+import itertools
 import json
 import os
-import select
+import selectors
 import shutil
 import signal
 import site
+import socket
 import subprocess
 import sys
 import threading
@@ -29,8 +36,16 @@ import time
 from pathlib import Path
 
 from autograder import ROOT
+from autograder.sandboxed import wire
 
 SYSTEM = ["/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/ld.so.cache", "/etc/alternatives"]
+TMP_BYTES = 64 << 20
+READY_SECONDS = 60  # to start a sandbox: Python, numpy and the assignment's imports
+ENDING_SECONDS = 10  # for a sandbox that was never started to end by itself (see Sandbox._end)
+MESSAGE_BYTES = 4 << 20  # the largest message an exercise's process may send
+EXERCISE_BYTES = 16 << 20  # all that one exercise's process may send
+STATUS_BYTES = 1 << 20  # all that the submission's grading process may send
+CGROUP_EXTRA = 768 << 20  # a sandbox's cgroup: an exercise's address space and this, for Python and /tmp
 
 
 class SandboxUnavailable(RuntimeError):
@@ -50,7 +65,7 @@ def _python_roots():
     return sorted(roots)
 
 
-def command(modules=(), tmp_bytes=64 << 20):
+def command(modules=()):
     """The bwrap command line; `modules` are the assignment's helper modules (e.g. dnn_utils.py), read-only."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
@@ -58,59 +73,174 @@ def command(modules=(), tmp_bytes=64 << 20):
                                  "or `apt-get install bubblewrap`")
     # --cap-drop ALL: run by root, bubblewrap would otherwise keep every capability inside the sandbox's
     # user namespace, enough to remount its read-only view writable and change the grader's own files.
-    # --as-pid-1: no bubblewrap process inside, whose standard streams (the grader's pipes) the answers
-    # could open through /proc/1/fd; runner.py is the sandbox's init, and not dumpable.
+    # --as-pid-1: no bubblewrap process inside, whose standard streams the answers could open through
+    # /proc/1/fd; the sandbox's server is its init, and not dumpable.
     args = [bwrap, "--unshare-all", "--as-pid-1", "--cap-drop", "ALL", "--die-with-parent", "--new-session",
             "--clearenv"]
     for name, value in {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp", "MPLBACKEND": "Agg",
                         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
                         "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0", "LANG": "C.UTF-8"}.items():
         args += ["--setenv", name, value]
-    args += ["--size", str(tmp_bytes), "--tmpfs", "/tmp"]  # first: the runtime may live under /tmp too
+    args += ["--size", str(TMP_BYTES), "--tmpfs", "/tmp"]  # first: the runtime may live under /tmp too
     for path in SYSTEM + _python_roots():
         args += ["--ro-bind-try", path, path]
     args += ["--ro-bind", str(ROOT / "public_tests.py"), "/grader/public_tests.py",
-             "--ro-bind", str(ROOT / "autograder" / "runner.py"), "/grader/runner.py",
+             "--ro-bind", str(ROOT / "autograder" / "sandboxed"), "/grader/sandboxed",
              *[a for m in modules for a in ("--ro-bind", str(m), f"/grader/{Path(m).name}")],
              "--proc", "/proc", "--dev", "/dev",
              # The sandbox's root and /dev are memory-backed and unlimited: read-only, so that only the
              # size-limited /tmp takes files (else writing files could fill the machine's memory).
-             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp",
-             sys.executable, "-S", "-E", "/grader/runner.py",  # -S: see runner.py; its packages' folders:
+             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/grader",
+             sys.executable, "-S", "-E", "-B", "-m", "sandboxed.server",  # -S: see sandboxed/server.py
              *[p for p in site.getsitepackages() if os.path.isdir(p)]]
     return args
 
 
-READY_SECONDS = 60  # to start a sandbox: Python, numpy and the assignment's imports
-ENDING_SECONDS = 10  # for a sandbox that was never started to end by itself (see Server._end)
+# --- memory cgroups ------------------------------------------------------------------------------------------
+
+class MemoryCgroup:
+    """A memory cgroup for one sandbox, under this process's own, or None where none can be made.
+
+    cgroup v2 (memory.max, memory.swap.max) where the memory controller is enabled for this process's
+    cgroup's children; else cgroup v1's memory controller (memory.limit_in_bytes and, where swap is
+    accounted, memory.memsw.limit_in_bytes).  Both need the right to create cgroups there (root, or a
+    delegated cgroup)."""
+
+    _counter = itertools.count()
+
+    def __init__(self, path, version):
+        self.path, self.version = path, version
+
+    @classmethod
+    def create(cls, limit):
+        for version, parent in _cgroup_parents():
+            path = parent / f"autograder-{os.getpid()}-{next(cls._counter)}"
+            try:
+                path.mkdir()
+            except OSError:
+                continue
+            try:
+                if version == 2:
+                    (path / "memory.max").write_text(str(limit))
+                    if (path / "memory.swap.max").exists():
+                        (path / "memory.swap.max").write_text("0")
+                else:
+                    (path / "memory.limit_in_bytes").write_text(str(limit))
+                    if (path / "memory.memsw.limit_in_bytes").exists():
+                        (path / "memory.memsw.limit_in_bytes").write_text(str(limit))
+            except OSError:
+                path.rmdir()
+                continue
+            return cls(path, version)
+        return None
+
+    def wrap(self, args):
+        """`args` run in this cgroup: a shell moves itself there, then becomes them (before they fork)."""
+        return ["/bin/sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(self.path), *args]
+
+    def remove(self):
+        """Once its processes have ended (the kernel removes them from it a moment after they exit)."""
+        for _ in range(50):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                time.sleep(0.02)
 
 
-class Server:
-    """One warm sandbox (runner.py's serve()): launched with an assignment's helper modules, started with
-    its setup (its imports cell and exercises), it then grades submission after submission, each in fresh
-    processes inside it.  Launching and starting are apart so that the sandbox can load Python and numpy
-    while the grader loads its own (see launch()); Server(modules, setup) does both."""
+_parents = None
 
-    def __init__(self, modules, setup=None):
+
+def _cgroup_parents():
+    """[(version, folder)] where this process could create memory cgroups, best first (found once)."""
+    global _parents
+    if _parents is not None:
+        return _parents
+    found = []
+    try:
+        memberships = [line.rstrip("\n").split(":", 2) for line in open("/proc/self/cgroup")]
+        mounts = [line.split() for line in open("/proc/self/mountinfo")]
+    except OSError:
+        memberships, mounts = [], []
+    for fields in mounts:
+        point, fstype = fields[4], fields[fields.index("-") + 1]
+        options = fields[-1].split(",")
+        for _, controllers, path in memberships:
+            if fstype == "cgroup2" and controllers == "":
+                folder = Path(point + path)
+                if "memory" in _read(folder / "cgroup.subtree_control").split():
+                    found.append((2, folder))
+            elif fstype == "cgroup" and "memory" in controllers.split(",") and "memory" in options:
+                found.append((1, Path(point + path)))
+    _parents = [(v, f) for v, f in found if os.access(f, os.W_OK)]
+    return _parents
+
+
+def _read(path):
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def confinement():
+    """How the memory of a sandbox is bounded on this machine, in words (the batch prints it)."""
+    parents = _cgroup_parents()
+    if parents:
+        version = parents[0][0]
+        return (f"a memory cgroup (v{version}) per sandbox, and RLIMIT_AS, no memfd files and at most "
+                "64 open files per exercise")
+    return ("RLIMIT_AS, no memfd files and at most 64 open files per exercise (no memory cgroup can be "
+            "created here: run as root, or in a cgroup with the memory controller delegated, for one)")
+
+
+# --- one sandbox -----------------------------------------------------------------------------------------------
+
+class Run:
+    """How a submission's run in a sandbox went: `problem` (None, or what stopped it), `ended` ({exercise
+    number: how its process ended, from the grading process}), and whether the sandbox may grade another."""
+
+    def __init__(self, problem=None, ended=None, reusable=False):
+        self.problem, self.ended, self.reusable = problem, ended or {}, reusable
+
+
+class Sandbox:
+    """One warm sandbox (sandboxed/server.py): launched with an assignment's helper modules, started with
+    its setup, it then grades submission after submission, each in fresh processes inside it.  Launching
+    and starting are apart so that the sandbox can load Python and numpy while the grader loads its own."""
+
+    _tasks = itertools.count(1)
+
+    def __init__(self, modules, memory=2 << 30):
         self.modules, self.setup = tuple(modules), None
-        self.owner = os.getpid()  # a forked copy of this object must not use it, unless adopted (see adopt())
+        self.owner = os.getpid()  # a forked copy of this object must not use it, unless adopted
         self.parent = os.getpid()  # the process that can wait for it
-        self.process = subprocess.Popen(command(modules), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE)
+        self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.cgroup = MemoryCgroup.create(memory + CGROUP_EXTRA)
+        args = command(modules)
+        if self.cgroup is not None:
+            args = self.cgroup.wrap(args)
+        try:
+            self.process = subprocess.Popen(args, stdin=theirs, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                            preexec_fn=None)
+        finally:
+            theirs.close()
         self.errors = bytearray()
-        self.buffer = b""
-        if setup is not None:
-            self.start(setup)
+        self.drain = None
 
     def start(self, setup):
         """Send the setup and wait until the sandbox is ready; raise SandboxUnavailable if it does not start."""
         self.setup = setup
         self.drain = threading.Thread(target=self._drain, daemon=True)  # in the process that uses it
         self.drain.start()
+        record = json.dumps(setup).encode()
         try:
-            self._send(setup)
-            ready = self._lines(time.monotonic() + READY_SECONDS, 1 << 20, until="ready")[1] == "ready"
-        except BrokenPipeError:
+            self.control.settimeout(READY_SECONDS)
+            self.control.send(record)
+            ready = json.loads(self.control.recv(1 << 16) or b"null") == {"ready": True}
+        except (OSError, ValueError):
             ready = False
         if not ready:
             self.close()
@@ -120,103 +250,72 @@ class Server:
                 raise SandboxUnavailable(f"bubblewrap could not start the sandbox: {tail[-1]}")
             raise SandboxUnavailable("the sandbox did not start: "
                                      + (tail[-1] if tail else f"no answer within {READY_SECONDS} s"))
+        self.control.setblocking(False)
 
     def _drain(self):
         while chunk := self.process.stderr.read(1 << 16):
             self.errors = (self.errors + chunk)[-(1 << 16):]
 
-    def _send(self, message):
-        data = json.dumps(message).encode()
-        self.process.stdin.write(len(data).to_bytes(8, "big") + data)
-        self.process.stdin.flush()
-
-    def _lines(self, deadline, cap, until):
-        """Read JSON lines until one with the key `until`; return (the lines, why reading stopped: `until`,
-        "time" at the deadline, "size" past `cap` bytes, or "end" when the sandbox closed its output)."""
-        fd, lines, received = self.process.stdout.fileno(), [], 0
-        while True:
-            while b"\n" in self.buffer:
-                line, self.buffer = self.buffer.split(b"\n", 1)
-                try:
-                    message = json.loads(line)
-                except ValueError:
-                    continue
-                lines.append(message)
-                if isinstance(message, dict) and until in message and "exercise" not in message:
-                    return lines, until
-            if received > cap:
-                return lines, "size"
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                return lines, "time"
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                return lines, "end"
-            received += len(chunk)
-            self.buffer += chunk
-
-    def grade(self, task, seconds, cap):
-        """Return (result lines, problem or None, whether this sandbox may grade another submission)."""
+    def grade(self, task, exchanges, seconds):
+        """Grade one submission: `task` is what its grading process reads (sandboxed/grading.py), and
+        `exchanges` serve the exercises' sockets, in order.  Return a Run."""
+        number = next(self._tasks)
+        task = dict(task, task=number)
+        ours, theirs = zip(*(socket.socketpair() for _ in range(1 + len(exchanges))))
         try:
-            self._send(task)
-        except BrokenPipeError:
-            return [], "the sandbox stopped early", False
-        lines, why = self._lines(time.monotonic() + seconds, cap, until="done")
-        results = [l for l in lines if isinstance(l, dict) and "exercise" in l]
-        if why == "done":
-            status = lines[-1]["done"] if isinstance(lines[-1]["done"], dict) else {}
-            if status == {"exit": 0}:
-                problem = None
-            elif "signal" in status:
-                problem = f"the sandbox stopped early (its grading process was killed by signal {status['signal']})"
-            else:
-                problem = f"the sandbox stopped early (exit status {status.get('exit')})"
-            return results, problem, problem is None and not lines[-1].get("left")
-        problem = {"time": f"the whole submission took longer than {seconds} s",
-                   "size": f"the sandbox returned more than {cap >> 20} MB",
-                   "end": "the sandbox stopped early"}[why]
-        return results, problem, False
+            socket.send_fds(self.control, [json.dumps({"task": number}).encode()], [s.fileno() for s in theirs])
+        except OSError:
+            for s in ours:
+                s.close()
+            return Run("the sandbox stopped early")
+        finally:
+            for s in theirs:
+                s.close()
+        return _Serving(self, number, ours, exchanges).serve(wire.frame(task), time.monotonic() + seconds, seconds)
 
     def close(self):
         if os.getpid() != self.owner:
             return
         if os.getpid() == self.parent:
             self._end(grace=ENDING_SECONDS if self.setup is None else 0)
-        elif self.setup is not None:  # adopted: its parent, the batch, waits for it (reap()); a zombie till then
+        elif self.setup is not None:  # adopted: its parent, the batch, waits for it (see Pool.close)
             try:
                 os.kill(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        self._close_pipes(self.process.stdin, self.process.stdout)  # stderr: the drain thread's, to its end
+        self._close_streams(self.control, self.process.stderr if self.drain is None else None)
 
     def _end(self, grace=0):
         """In the process that launched it: end the sandbox and wait for it.  With `grace` seconds, it is
         first left to end by itself at the end of its input, and killed only after that: bubblewrap (0.8)
         killed while it sets the sandbox up leaves the sandbox's first process waiting forever, so a
         sandbox that may still be setting up (launched, not started) is never killed at once."""
-        self._close_pipes(self.process.stdin)
+        self._close_streams(self.control)
         if grace:
             try:
                 self.process.wait(grace)
-                return
             except subprocess.TimeoutExpired:
                 pass
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+        if self.cgroup is not None:
+            self.cgroup.remove()
 
-    def _close_pipes(self, *streams):
+    @staticmethod
+    def _close_streams(*streams):
         for stream in streams:
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
 
     def forget(self):
-        """In a process that does not use this sandbox (and has no drain thread for it): close its copies
-        of the pipes, and leave the sandbox be."""
+        """In a process that does not use this sandbox: close its copies of the sockets and pipes, and
+        leave the sandbox be."""
         self.owner = None
-        self._close_pipes(self.process.stdin, self.process.stdout, self.process.stderr)
+        self._close_streams(self.control, self.process.stderr)
 
     def __del__(self):
         try:
@@ -225,73 +324,236 @@ class Server:
             pass
 
 
-_warm = threading.local()  # each thread keeps its own sandbox (bubblewrap dies with the thread that made it)
+class _Serving:
+    """The grader's end of one submission's sockets, served until the sandbox says the submission is done."""
 
+    def __init__(self, sandbox, number, sockets, exchanges):
+        self.sandbox, self.number, self.exchanges = sandbox, number, exchanges
+        self.submission, self.channels = sockets[0], list(sockets[1:])
+        self.selector = selectors.DefaultSelector()
+        self.pending = {}  # socket: bytes still to write
+        self.readers = {self.submission: wire.Reader(STATUS_BYTES)}
+        self.received = {self.submission: 0}
+        self.ended, self.problem, self.done = {}, None, None
+        for s in sockets:
+            s.setblocking(False)
+            self.readers.setdefault(s, wire.Reader(MESSAGE_BYTES))
+            self.received.setdefault(s, 0)
+            self.selector.register(s, selectors.EVENT_READ)
+        self.selector.register(sandbox.control, selectors.EVENT_READ)
 
-def prepare(modules):
-    """Launch this thread's warm sandbox now (for these helper modules) unless it has one: it then loads
-    Python and numpy while the caller loads its own, and is started with the first task (run())."""
-    if getattr(_warm, "server", None) is None:
-        _warm.server = Server(modules)
-
-
-def launch(modules, count):
-    """Launch `count` sandboxes for these helper modules without waiting: each loads Python and numpy
-    (0.2 s of CPU) while the batch loads its own.  The batch then forks its workers, each adopts one
-    (adopt()), and release() closes the batch's own copies of their pipes."""
-    return [Server(modules) for _ in range(count)]
-
-
-def adopt(launched, counter):
-    """In a freshly forked worker (the initializer of the batch's process pool): take the sandbox numbered
-    by `counter` (a shared integer, incremented here) as this process's warm sandbox, and close this
-    process's copies of the others' pipes, so that a sandbox sees the end of its input when its worker ends."""
-    with counter.get_lock():
-        index = counter.value
-        counter.value += 1
-    for number, server in enumerate(launched):
-        if number == index:
-            server.owner = os.getpid()
-            _warm.server = server
+    def serve(self, task, deadline, seconds):
+        self._write(self.submission, task)
+        for channel, exchange in zip(self.channels, self.exchanges):
+            for message in exchange.first():
+                self._write(channel, message)
+        try:
+            while self.done is None and self.problem is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.problem = f"the whole submission took longer than {seconds} s"
+                    break
+                for key, events in self.selector.select(left):
+                    if events & selectors.EVENT_WRITE:
+                        self._flush(key.fileobj)
+                    if events & selectors.EVENT_READ:
+                        if key.fileobj is self.sandbox.control:
+                            self._control()
+                        else:
+                            self._read(key.fileobj)
+            if self.done is not None:  # every process of the submission has ended: take what they left
+                for s in [self.submission, *self.channels]:
+                    if s in self.readers:
+                        self._read(s, until_empty=True)
+        finally:
+            self.selector.close()
+            for s in [self.submission, *self.channels]:
+                s.close()
+        if self.problem is None:
+            status, left, changed = self.done.get("done"), self.done.get("left"), self.done.get("changed")
+            if status != {"exit": 0}:
+                self.problem = ("the sandbox stopped early (its grading process was killed by signal "
+                                f"{status.get('signal')})" if isinstance(status, dict) and "signal" in status
+                                else "the sandbox stopped early")
+            reusable = self.problem is None and left == [] and changed == []
         else:
-            server.forget()
+            reusable = False
+        return Run(self.problem, self.ended, reusable)
+
+    def _write(self, s, data):
+        if s not in self.readers:  # closed
+            return
+        self.pending[s] = self.pending.get(s, b"") + data
+        self._flush(s)
+
+    def _flush(self, s):
+        data = self.pending.get(s, b"")
+        try:
+            sent = s.send(data) if data else 0
+        except BlockingIOError:
+            sent = 0
+        except OSError:  # the process at the other end is gone
+            self.pending.pop(s, None)
+            sent = None
+        if sent is not None:
+            self.pending[s] = data[sent:]
+        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if self.pending.get(s) else 0)
+        if s in self.readers:
+            self.selector.modify(s, events)
+
+    def _control(self):
+        try:
+            record = self.sandbox.control.recv(1 << 16)
+        except BlockingIOError:
+            return
+        except OSError:
+            record = b""
+        if not record:
+            self.problem = "the sandbox stopped early"
+            return
+        try:
+            message = json.loads(record)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict) or message.get("task") != self.number or "done" not in message:
+            self.problem = "the sandbox sent something out of turn"
+            return
+        self.done = message
+
+    def _read(self, s, until_empty=False):
+        while True:
+            try:
+                data = s.recv(1 << 20)
+            except BlockingIOError:
+                return
+            except OSError:
+                data = b""
+            if not data:
+                self._stop_reading(s)
+                return
+            self.received[s] += len(data)
+            try:
+                cap = STATUS_BYTES if s is self.submission else EXERCISE_BYTES
+                if self.received[s] > cap:
+                    raise wire.Refused(f"more than {cap >> 20} MB")
+                bodies = self.readers[s].feed(data)
+                for body in bodies:
+                    self._message(s, body)
+            except wire.Refused as refused:
+                self._refused(s, refused)
+                return
+            if not until_empty:
+                return
+
+    def _message(self, s, body):
+        if s is self.submission:
+            message = wire.loads(body)
+            if not isinstance(message, dict) or message.get("task") != self.number:
+                raise wire.Refused("a status of another task")
+            if "exercise" in message and type(message["exercise"]) is int and isinstance(message.get("ended"), dict):
+                self.ended[message["exercise"]] = message["ended"]
+            return
+        for reply in self.exchanges[self.channels.index(s)].receive(body):
+            self._write(s, reply)
+
+    def _refused(self, s, refused):
+        if s is self.submission:
+            self.problem = f"the sandbox's grading process sent something unreadable ({refused})"
+        else:
+            self.exchanges[self.channels.index(s)].refuse(str(refused))
+        self._stop_reading(s)
+
+    def _stop_reading(self, s):
+        if s in self.readers:
+            del self.readers[s]
+            self.pending.pop(s, None)
+            self.selector.unregister(s)
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
-def release(launched):
-    """In the batch, once its workers adopted the sandboxes: close its copies of their pipes."""
-    for server in launched:
-        server.forget()
+# --- the warm sandboxes of a grading process --------------------------------------------------------------------
+
+class Pool:
+    """The warm sandboxes of this process: each grading thread keeps one (bubblewrap dies with the thread that
+    started it), replaced after any trouble.  A batch launches one per worker before it loads numpy and
+    forks the workers, each of which adopts one."""
+
+    def __init__(self):
+        self._local = threading.local()
+        self._launched = []
+
+    def _current(self):
+        sandbox = getattr(self._local, "sandbox", None)
+        if sandbox is not None and sandbox.owner != os.getpid():  # inherited through fork: the parent's
+            sandbox = self._local.sandbox = None
+        return sandbox
+
+    def launch(self, modules, workers=0):
+        """Launch sandboxes now, without waiting: each loads Python and numpy while the caller loads its own.
+        With no `workers`, one for this thread; else one for each of that many workers of a batch, forked
+        after this, each of which adopts one (adopt())."""
+        if not workers:
+            if self._current() is None:
+                self._local.sandbox = Sandbox(modules)
+        else:
+            self._launched = [Sandbox(modules) for _ in range(workers)]
+
+    def adopt(self, counter):
+        """In a freshly forked worker of a batch (its pool's initializer): take the launched sandbox numbered
+        by `counter` (a shared integer, incremented here), and close this process's copies of the others'
+        sockets, so that a sandbox sees the end of its input when its worker ends."""
+        with counter.get_lock():
+            index = counter.value
+            counter.value += 1
+        for number, sandbox in enumerate(self._launched):
+            if number == index:
+                sandbox.owner = os.getpid()
+                self._local.sandbox = sandbox
+            else:
+                sandbox.forget()
+        self._launched = []
+
+    def release(self):
+        """In the batch, once its workers adopted the launched sandboxes: close its copies of their sockets
+        (they stay in the list, for close() to wait for them)."""
+        for sandbox in self._launched:
+            sandbox.forget()
+
+    def grade(self, modules, setup, task, exchanges, seconds):
+        """Grade in this thread's warm sandbox for these modules and setup (started, or replaced, as needed);
+        return a Run."""
+        modules = tuple(modules)
+        sandbox = self._current()
+        if sandbox is not None and (sandbox.modules != modules or sandbox.setup not in (None, setup)):
+            sandbox.close()
+            sandbox = None
+        if sandbox is None:
+            sandbox = Sandbox(modules)
+        self._local.sandbox = None
+        if sandbox.setup is None:  # launched, not started yet
+            sandbox.start(setup)
+        run = sandbox.grade(task, exchanges, seconds)
+        if run.reusable:
+            self._local.sandbox = sandbox
+        else:
+            sandbox.close()
+        return run
+
+    def close(self):
+        """End the sandboxes this process launched for a batch's workers, once the workers ended (they end by
+        themselves at the end of their input; one still running after ENDING_SECONDS had lost its worker),
+        and this thread's own."""
+        for sandbox in self._launched:
+            sandbox.forget()
+            sandbox._end(grace=ENDING_SECONDS)
+        self._launched = []
+        sandbox = self._current()
+        if sandbox is not None:
+            sandbox.close()
+            self._local.sandbox = None
 
 
-def reap(launched):
-    """In the batch, once its workers ended (or if it stopped before it forked them): end the sandboxes it
-    launched and wait for them.  They end by themselves at the end of their input, when their worker ends;
-    one still running after ENDING_SECONDS had lost its worker."""
-    for server in launched:
-        server.forget()
-        server._end(grace=ENDING_SECONDS)
-
-
-def run(task, seconds, modules=(), cap=64 << 20):
-    """Grade `task` (with its "setup", see runner.py) in a warm sandbox for these modules and setup, started if
-    needed; return (result lines as dicts, problem or None).  A sandbox that ran out of time, overflowed, stopped,
-    or kept anything of the submission is closed: the next submission gets a new one."""
-    task = dict(task)
-    modules, setup = tuple(modules), task.pop("setup")
-    server = getattr(_warm, "server", None)
-    if server is not None and server.owner != os.getpid():  # inherited through fork: the parent's
-        server = _warm.server = None
-    if server is not None and (server.modules != modules or server.setup is not None and server.setup != setup):
-        server.close()
-        server = _warm.server = None
-    if server is None:
-        server = Server(modules)
-    if server.setup is None:  # launched, not started yet
-        _warm.server = None
-        server.start(setup)
-    _warm.server = server
-    results, problem, reusable = server.grade(task, seconds, cap)
-    if not reusable:
-        server.close()
-        _warm.server = None
-    return results, problem
+pool = Pool()

@@ -86,14 +86,14 @@ def test_a_damaged_gradebook_costs_no_grade(course, capsys):
 def test_a_missing_golden_file_stops_grading_with_one_message(course, tmp_path, monkeypatch, capsys):
     """Without its golden file nothing of an assignment can be graded: one line says which file and how
     to write it, exit status 2, and no result is written (rather than a traceback per submission)."""
-    from autograder import batch, grade, hidden
+    from autograder import batch, grade, hidden, oracle
     monkeypatch.setattr(hidden, "ROOT", tmp_path)  # an autograder/ folder without golden files
-    hidden.golden.cache_clear(), grade.sandbox_setup.cache_clear()
+    hidden.golden.cache_clear(), grade.sandbox_setup.cache_clear(), oracle.prepared.cache_clear()
     try:
         assert batch.main(["--course", str(course), "--assignment", LR, "--workers", "2"]) == 2
         assert grade.main([str(course / "submitted" / "ada" / LR / f"{LR}.ipynb"), "--assignment", LR]) == 2
     finally:
-        hidden.golden.cache_clear(), grade.sandbox_setup.cache_clear()
+        hidden.golden.cache_clear(), grade.sandbox_setup.cache_clear(), oracle.prepared.cache_clear()
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("cannot grade")]
     assert len(lines) == 2 and all(f"autograder/{LR}/golden.json cannot be read (FileNotFoundError" in line
                                    and "python -m autograder.golden --refresh" in line for line in lines), lines

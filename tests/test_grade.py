@@ -53,11 +53,11 @@ def test_the_corpus_is_large_and_up_to_date():
 
 
 def _sandbox_processes():
-    """{pid: parent pid} of the processes running runner.py (the sandboxes' warm graders and their children)."""
+    """{pid: parent pid} of the processes running sandboxed/server.py (the sandboxes' first processes and their children)."""
     found = {}
     for folder in Path("/proc").glob("[0-9]*"):
         try:
-            if b"/grader/runner.py" in (folder / "cmdline").read_bytes():
+            if b"sandboxed.server" in (folder / "cmdline").read_bytes():
                 found[int(folder.name)] = int((folder / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):  # the process ended meanwhile
             continue
@@ -70,7 +70,7 @@ def test_no_sandboxed_process_outlives_its_grading(hostile_reports):
     A thread's sandbox is killed by the kernel when the thread ends (bubblewrap's --die-with-parent), and
     its processes take a moment to exit after that: measured, up to 0.5 s after the threads were joined,
     so each gets 10 s before it counts as left over."""
-    own = getattr(sandbox._warm, "server", None)
+    own = sandbox.pool._current()
 
     def ours(pid, found):  # the process of this thread's sandbox, or one of its descendants
         while own is not None and pid in found and pid != own.process.pid:
@@ -93,7 +93,7 @@ def test_a_sandbox_closed_as_soon_as_launched_leaves_nothing_behind():
     missing golden file), 20 of them leave no process at all (before, about a third stayed)."""
     before = set(_sandbox_processes())
     for _ in range(20):
-        sandbox.Server(helper_modules(LR)).close()
+        sandbox.Sandbox(helper_modules(LR)).close()
     assert {pid: _describe(pid) for pid in _sandbox_processes() if pid not in before} == {}
 
 
@@ -113,7 +113,7 @@ def _grade_in_a_new_thread(paths):
         graded = []
         for path in paths:
             report = grade(path, LR)
-            server = getattr(sandbox._warm, "server", None)
+            server = sandbox.pool._current()
             graded.append((report, server.process.pid if server else None))
         return graded
     with ThreadPoolExecutor(1) as pool:
@@ -143,32 +143,42 @@ def test_a_warm_sandbox_keeps_nothing_of_one_submission_for_the_next():
 def test_a_sandbox_that_cannot_start_says_why():
     """The assignment's own setup failing (say a helper module missing) stops grading with its reason."""
     with pytest.raises(sandbox.SandboxUnavailable, match="ModuleNotFoundError: No module named 'no_such_helper'"):
-        sandbox.Server((), {"code": "import no_such_helper", "exercises": []})
+        sandbox.Sandbox(()).start({"code": "import no_such_helper", "exercises": []})
 
 
 def test_the_check_for_replaced_functions_sees_every_way_of_changing_a_module(monkeypatch):
-    """runner.py's check skips a guarded module whose dict version (read from the dict's memory, see
-    _version_reader) did not change: each way of changing a module's names must change it, and be caught."""
-    from autograder import runner
-    assert runner._VERSION is not None, "the course runs on CPython 3.11, where the version is read"
+    """sandboxed/guard.py's check skips a guarded module whose dict version (read from the dict's memory,
+    see _version_reader) did not change: each way of changing a module's names must change it, and be
+    caught; and a function of the grader's own changed in place (its __code__) is caught too."""
+    from autograder.sandboxed import guard
+    assert guard.VERSION is not None, "the course runs on CPython 3.11, where the version is read"
     module = types.ModuleType("guarded")
     module.f, namespace = len, vars(module)
+    exec("def g():\n    return 1", namespace)
+    namespace["g"].__module__ = "guarded"
     monkeypatch.setitem(sys.modules, "guarded", module)
-    monkeypatch.setattr(runner, "_GUARDED", ["guarded"])
-    monkeypatch.setattr(runner, "_SNAPSHOT", {})
-    runner._take_snapshot()
-    runner._check_untouched()  # unchanged: passes
+    monkeypatch.setattr(guard, "GUARDED", ["guarded"])
+    monkeypatch.setattr(guard, "CODE_CHECKED", ("guarded",))
+    monkeypatch.setattr(guard, "_SNAPSHOT", {})
+    guard.snapshot()
+    guard.check()  # unchanged: passes
     changes = [lambda: setattr(module, "f", abs), lambda: namespace.update(f=max), lambda: exec("f = min", namespace),
                lambda: namespace.__setitem__("f", sum), lambda: namespace.pop("f") and namespace.setdefault("f", id)]
     for change in changes:
-        version = runner._VERSION(namespace)
+        version = guard.VERSION(namespace)
         change()
-        assert runner._VERSION(namespace) != version
-        with pytest.raises(runner.Tampered, match="the answers replaced guarded.f"):
-            runner._check_untouched()
-        runner._restore()
+        assert guard.VERSION(namespace) != version
+        with pytest.raises(guard.Tampered, match="the answers replaced guarded.f"):
+            guard.check()
+        guard.restore()
         assert module.f is len
-        runner._check_untouched()  # put back: passes again
+        guard.check()  # put back: passes again
+    module.g.__code__ = (lambda: 2).__code__
+    with pytest.raises(guard.Tampered, match="the answers changed the code of guarded.g"):
+        guard.check()
+    guard.restore()
+    assert module.g() == 1
+    guard.check()
 
 
 def test_the_sandbox_cannot_make_its_read_only_view_writable(hostile_reports):
@@ -233,11 +243,11 @@ def test_the_grade_command_launches_its_sandbox_before_it_loads_numpy():
     script = f"""if True:
         import sys
         from autograder import grade, sandbox
-        launched, real = [], sandbox.Server.__init__
+        launched, real = [], sandbox.Sandbox.__init__
         def init(self, *args, **kwargs):
             launched.append("numpy" in sys.modules)
             real(self, *args, **kwargs)
-        sandbox.Server.__init__ = init
+        sandbox.Sandbox.__init__ = init
         grade.main([{str(ROOT / "tests" / "submissions" / LR / "correct.ipynb")!r}, "--assignment", {LR!r}])
         print(launched, "numpy" in sys.modules)"""
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)

@@ -103,6 +103,21 @@ def _describe(x):
     return f"{type(x).__name__} {x!r}"
 
 
+def _kind(x):
+    """What kind of value x is, without anything of its value, length or shape (hidden cases say only this)."""
+    if x is None:
+        return "None"
+    if isinstance(x, np.ndarray):
+        return f"a numpy array of dtype {x.dtype}"
+    if isinstance(x, (bool, np.bool_)):
+        return "a bool"
+    if isinstance(x, (int, np.integer)):
+        return "an int"
+    if isinstance(x, (float, np.floating)):
+        return "a float"
+    return f"a {type(x).__name__}"
+
+
 def _show(x):
     if isinstance(x, np.ndarray):
         text = np.array2string(x, precision=8, threshold=24, edgeitems=3, separator=", ")
@@ -121,14 +136,23 @@ def _key(path, key):
 # --------------------------------------------------------------------------
 
 class Mismatch(AssertionError):
-    """An output differs from the expected one; the message says how."""
+    """An output differs from the expected one; the message says how.
+
+    `hidden` is the same message without any value, length or shape, expected or received: what the
+    grader says on a hidden case, whose expected outputs students must not be able to collect."""
+
+    def __init__(self, message, hidden=None):
+        super().__init__(message)
+        self.hidden = message if hidden is None else hidden
 
 
-def _fail(path, problem, expected, received, hint=None):
+def _fail(path, problem, expected, received, hint=None, safe=None, safe_hint=None):
+    """Raise Mismatch; `safe` and `safe_hint` say the problem and the hint without any value (for hidden cases)."""
     lines = [f"{path}: {problem}", f"  expected: {expected}", f"  received: {received}"]
     if hint:
         lines.append(f"  Hint: {hint}")
-    raise Mismatch("\n".join(lines))
+    hidden = [f"{path}: {safe or problem}"] + ([f"  Hint: {safe_hint}"] if safe_hint else [])
+    raise Mismatch("\n".join(lines), "\n".join(hidden))
 
 
 def _type_hint(expected, got):
@@ -151,43 +175,57 @@ def _check_type(path, expected, got):
     if _is_real_scalar(expected):
         if _is_real_scalar(got):
             return
-        _fail(path, "wrong type", "a real number (float)", _describe(got), _type_hint(expected, got))
+        hint = _type_hint(expected, got)
+        _fail(path, "wrong type", "a real number (float)", _describe(got), hint,
+              f"wrong type: a real number (float) is expected, not {_kind(got)}", hint)
     if isinstance(expected, np.ndarray):
         if not isinstance(got, np.ndarray) or type(got) is not np.ndarray:
-            _fail(path, "wrong type", "a numpy array (np.ndarray)", _describe(got), _type_hint(expected, got))
+            hint = _type_hint(expected, got)
+            _fail(path, "wrong type", "a numpy array (np.ndarray)", _describe(got), hint,
+                  f"wrong type: a numpy array is expected, not {_kind(got)}", hint)
         ek, gk = expected.dtype.kind, got.dtype.kind
         if ek == "f" and gk != "f":
             hint = ("a boolean array: convert it with .astype(float)." if gk == "b" else
                     "an integer array where floats are expected: build it from floats "
                     "(np.zeros gives floats; np.array([0, 1]) gives ints) or use .astype(float).")
-            _fail(path, "wrong dtype", f"an array of dtype {expected.dtype}", f"an array of dtype {got.dtype}", hint)
+            _fail(path, "wrong dtype", f"an array of dtype {expected.dtype}", f"an array of dtype {got.dtype}", hint,
+                  f"wrong dtype: {expected.dtype} is expected, not {got.dtype}", hint)
         if ek in "iu" and gk not in "iu":
-            _fail(path, "wrong dtype", f"an array of dtype {expected.dtype}", f"an array of dtype {got.dtype}")
+            _fail(path, "wrong dtype", f"an array of dtype {expected.dtype}", f"an array of dtype {got.dtype}",
+                  safe=f"wrong dtype: {expected.dtype} is expected, not {got.dtype}")
         return
     if isinstance(expected, bool):
         if not isinstance(got, (bool, np.bool_)):
-            _fail(path, "wrong type", "a bool", _describe(got))
+            _fail(path, "wrong type", "a bool", _describe(got), safe=f"wrong type: a bool is expected, not {_kind(got)}")
         return
     if isinstance(expected, int):
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
-            _fail(path, "wrong type", "an int", _describe(got), _type_hint(expected, got))
+            hint = _type_hint(expected, got)
+            _fail(path, "wrong type", "an int", _describe(got), hint,
+                  f"wrong type: an int is expected, not {_kind(got)}", hint)
         return
     for kind in (str, dict, tuple, list):
         if isinstance(expected, kind):
             if not isinstance(got, kind):
-                _fail(path, "wrong type", f"a {kind.__name__}", _describe(got), _type_hint(expected, got))
+                hint = _type_hint(expected, got)
+                _fail(path, "wrong type", f"a {kind.__name__}", _describe(got), hint,
+                      f"wrong type: a {kind.__name__} is expected, not {_kind(got)}", hint)
             return
 
 
-def _shape_hint(expected, got):
+def _shape_hint(expected, got, safe=False):
+    """The likely cause of a wrong shape; with `safe`, said without the shapes (for hidden cases)."""
     es, gs = expected.shape, got.shape
     if got.ndim == 1 and expected.ndim == 2 and got.size == expected.size and 1 in es:
-        return (f"{gs} is a rank-1 array; keep the 2-D shape {es} with keepdims=True "
-                f"or .reshape{es}.")
+        return ("this is a rank-1 array where a 2-D one is expected: keep vectors 2-D with keepdims=True or "
+                ".reshape(...)." if safe else
+                f"{gs} is a rank-1 array; keep the 2-D shape {es} with keepdims=True or .reshape{es}.")
     if got.ndim == 2 and len(es) == 2 and gs == es[::-1]:
         return "the result is transposed: check the order of the operands of np.dot and where a .T belongs."
     if got.ndim == 2 and expected.ndim == 2 and 1 in es and gs == (max(es), max(es)):
-        return (f"a {gs} result usually comes from combining a rank-1 array of shape ({max(es)},) "
+        return ("a square result where a vector is expected usually comes from combining a rank-1 array with a "
+                "2-D one, which broadcasts to a square; keep every vector 2-D." if safe else
+                f"a {gs} result usually comes from combining a rank-1 array of shape ({max(es)},) "
                 f"with a 2-D one, which broadcasts to a square; keep every vector 2-D.")
     if got.ndim == 0 or got.size == 1:
         return "you returned one number: did you sum or average over every axis instead of one?"
@@ -229,31 +267,33 @@ def compare(path, expected, got, rtol, atol, mistakes=()):
     if isinstance(expected, dict):
         for k in expected:
             if k not in got:
-                _fail(path, f'missing key "{k}"', f"keys {sorted(expected)}", f"keys {sorted(got)}")
+                _fail(path, f'missing key "{k}"', f"keys {sorted(expected)}", f"keys {sorted(got)}")  # the key: a path
         for k, v in expected.items():
             compare(_key(path, k), v, got[k], rtol, atol, [(h, o[k]) for h, o in mistakes if isinstance(o, dict) and k in o])
         return
     if isinstance(expected, (tuple, list)):
         if len(got) != len(expected):
-            _fail(path, "wrong length", f"{len(expected)} items", f"{len(got)} items")
+            _fail(path, "wrong length", f"{len(expected)} items", f"{len(got)} items", safe="wrong number of items")
         for i, (e, g) in enumerate(zip(expected, got)):
             compare(f"{path}[{i}]", e, g, rtol, atol, [(h, o[i]) for h, o in mistakes if isinstance(o, (tuple, list)) and len(o) > i])
         return
     if isinstance(expected, str) or isinstance(expected, bool) or expected is None:
         if got != expected:
-            _fail(path, "wrong value", repr(expected), repr(got))
+            _fail(path, "wrong value", repr(expected), repr(got), safe="wrong value")
         return
     e, g = np.asarray(expected), np.asarray(got)
     if not _is_real_scalar(expected) and e.shape != g.shape:
-        _fail(path, "wrong shape", f"shape {e.shape}", f"shape {g.shape}", _shape_hint(e, g))
+        _fail(path, "wrong shape", f"shape {e.shape}", f"shape {g.shape}", _shape_hint(e, g),
+              "wrong shape", _shape_hint(e, g, safe=True))
     if e.dtype.kind in "fc" and not np.all(np.isfinite(g)):
-        _fail(path, "contains NaN or inf", _show(e), _show(g),
-              "look for log(0), a division by zero or an overflowing exp.")
+        hint = "look for log(0), a division by zero or an overflowing exp."
+        _fail(path, "contains NaN or inf", _show(e), _show(g), hint, safe_hint=hint)
     if not np.allclose(g, e, rtol=rtol, atol=atol):
         diff = np.abs(g.astype(float) - e.astype(float))
         where = "" if diff.ndim == 0 else f" at index {tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), diff.shape))}"
         problem = f"wrong values (compared with rtol={rtol:g}, atol={atol:g}; largest difference {diff.max():.3g}{where})"
-        _fail(path, problem, _show(expected), _show(got), _value_hint(expected, got, mistakes))
+        hint = _value_hint(expected, got, mistakes)
+        _fail(path, problem, _show(expected), _show(got), hint, "wrong values (beyond the tolerance)", hint)
 
 
 # --------------------------------------------------------------------------
@@ -391,8 +431,9 @@ def _compare_outputs(exercise, expected, got, rtol, atol, mistakes):
     outputs = exercise["outputs"]
     if len(outputs) > 1:
         if not isinstance(got, tuple) or len(got) != len(outputs):
-            raise Mismatch(f"the function should return {len(outputs)} values ({', '.join(outputs)}), "
-                           f"but it returned {_describe(got)}.")
+            should = f"the function should return {len(outputs)} values ({', '.join(outputs)}), but it returned"
+            raise Mismatch(f"{should} {_describe(got)}.", f"{should} {_kind(got)}" + (
+                " of another length." if isinstance(got, tuple) else "."))
         for i, (e, g) in enumerate(zip(expected, got)):
             compare(_output_path(exercise, i), e, g, rtol, atol,
                     [(h, o[i]) for h, o in mistakes if isinstance(o, tuple) and len(o) == len(outputs)])
@@ -400,23 +441,26 @@ def _compare_outputs(exercise, expected, got, rtol, atol, mistakes):
         compare(_output_path(exercise), expected, got, rtol, atol, mistakes)
 
 
-def judge_case(exercise, case, got, changed=()):
-    """Raise `Mismatch` unless `got` (a value, or a function's output) is the case's expected one."""
+def judge_case(exercise, case, got, changed=(), hidden=False):
+    """Raise `Mismatch` unless `got` (a value, or a function's output) is the case's expected one.
+    With `hidden`, the message says nothing of any value, expected or received (see Mismatch)."""
     rtol, atol = case["rtol"], case["atol"]
     mistakes = [(m["hint"], decode(m["output"])) for m in case.get("mistakes", [])]
     try:
         _compare_outputs(exercise, decode(case["expected"]), got, rtol, atol, mistakes)
     except Mismatch as mismatch:
+        text = mismatch.hidden if hidden else str(mismatch)
         known = next((hint for hint, output in mistakes if _same(got, output)), None)
-        if known is None or "Hint:" in str(mismatch):
-            raise
-        raise Mismatch(f"{mismatch}\n  Hint: {known}") from None
+        if known is not None and "Hint:" not in text:
+            text += f"\n  Hint: {known}"
+        raise Mismatch(text) from None
     if "numeric" in case:  # gradients: also against finite differences, independently of any solution
         numeric = case["numeric"]
         try:
             _compare_outputs(exercise, decode(numeric["expected"]), got, numeric["rtol"], numeric["atol"], [])
         except Mismatch as mismatch:
-            raise Mismatch(f"{mismatch}\n  (expected: the gradient estimated numerically, by central "
+            text = mismatch.hidden if hidden else str(mismatch)
+            raise Mismatch(f"{text}\n  (expected: the gradient estimated numerically, by central "
                            "differences of the cost: the formula of this gradient is wrong)") from None
     for name in changed:
         raise Mismatch(f"the function changed its argument `{name}` in place. The caller's "

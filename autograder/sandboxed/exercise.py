@@ -1,0 +1,283 @@
+"""One exercise of one submission, in a process of its own: the student's answers called on the cases.
+
+The process is forked for the exercise (see grading.py).  It limits itself (memory, files, CPU time,
+output), installs the seccomp filter, defines the answers up to the exercise as a notebook run would,
+and calls the function on every case.  It talks with the grader outside on a socket of its own, in
+wire.py's messages:
+
+    from the grader: {"cases": [case, ...]}    the public cases' inputs, before anything runs;
+                     {"cases": [case, ...]}    the hidden cases' inputs, in answer to {"want": "hidden"};
+                     {"result": value} or {"none": true}, in answer to a call of a dependency;
+    to the grader:   {"case": index, "output": value, "changed": [argument, ...], "printed": count}
+                     {"case": index, "error": error, "printed": count}
+                     {"want": "hidden"}    once the public cases are done;
+                     {"call": name, "case": index, "args": {parameter: value}}    a dependency's call;
+                     {"value": value} (an exercise that defines a value) or {"error": error}.
+
+A case is {"index": its number in the exercise, "args": [...], "kwargs": {...}, "seed": int or absent}.
+An error is {"kind": ..., ...}, turned into the student's message outside (see autograder/judge.py).
+Nothing here holds an expected value: the grader compares outside, and answers a dependency's call
+with the reference result only when its arguments are the recorded ones.
+"""
+
+import builtins
+import fcntl
+import io
+import os
+import resource
+import signal
+import sys
+import traceback
+import types
+from contextlib import redirect_stdout
+
+import numpy as np
+
+from . import guard, seccomp, values, wire
+
+PRINT_ONLY = {"print_cost", "print_msg"}  # arguments that only control printing: calls ignore them
+OPEN_FILES = 64  # per exercise: with few descriptors, pipes and sockets cannot hold much memory
+TEXT = 2000  # characters of an exception's message that are sent
+
+
+class PrintSink(io.TextIOBase):
+    """Swallows what a tested function prints, counting the characters."""
+
+    def __init__(self):
+        self.count = 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        self.count += len(text)
+        return len(text)
+
+
+class Channel:
+    """This process's socket to the grader (blocking)."""
+
+    def __init__(self, fd):
+        self.fd = fd
+
+    def send(self, message):
+        wire.write_message(self.fd, message)
+
+    def receive(self):
+        message = wire.read_message(self.fd)
+        if not isinstance(message, dict):
+            raise EOFError("the grader closed this exercise's channel")
+        return message
+
+
+def error_of(exc, cells=None):
+    """The description of an exception raised by the student's code."""
+    if isinstance(exc, NotImplementedError):
+        return {"kind": "not_implemented"}
+    if isinstance(exc, MemoryError):
+        return {"kind": "memory"}
+    if isinstance(exc, SystemExit):
+        return {"kind": "exit", "code": repr(exc.code)[:200]}
+    if isinstance(exc, guard.Tampered):
+        return {"kind": "tampered", "text": str(exc)[:TEXT]}
+    if isinstance(exc, OSError) and exc.errno == 27:  # EFBIG: past RLIMIT_FSIZE on the output file
+        return {"kind": "printed_too_much"}
+    if isinstance(exc, NameError) and "get_ipython" in str(exc):
+        return {"kind": "get_ipython"}
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith("<answer cell ")]
+    name = type(exc).__name__
+    try:
+        text = str(exc)[:TEXT]
+    except BaseException:  # an exception of the answers' own whose __str__ fails
+        text = ""
+    return {"kind": "exception", "name": str(name)[:100], "builtin": getattr(builtins, name, None) is type(exc),
+            "text": text, "cell": frames[-1].filename[len("<answer cell "):-1] if frames else None,
+            "line": frames[-1].lineno if frames else None}
+
+
+def _unchanged(a, b):
+    """Whether the argument `b` (after the call) is exactly `a` (a fresh copy of the input)."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_unchanged(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return type(b) is type(a) and len(a) == len(b) and all(map(_unchanged, a, b))
+    if isinstance(a, np.ndarray):
+        return (isinstance(b, np.ndarray) and a.shape == b.shape and a.dtype == b.dtype
+                and a.tobytes() == b.tobytes())
+    return type(a) is type(b) and a == b
+
+
+class Replayed:
+    """Stands in for a function the exercise depends on: a call is sent to the grader, which answers with
+    the reference result when the arguments are the recorded ones; any other call goes to the student's
+    own version of the function."""
+
+    def __init__(self, name, signature, channel, case, fallback):
+        self.name, self.params, self.channel, self.case, self.fallback = (
+            name, signature["params"], channel, case, fallback)
+        self.defaults = signature["defaults"]
+
+    def __call__(self, *args, **kwargs):
+        bound = dict(zip(self.params, args))
+        bound.update(kwargs)
+        try:
+            sent = {p: values.encode(bound[p] if p in bound else values.decode(self.defaults[p]))
+                    for p in self.params if p not in PRINT_ONLY and (p in bound or p in self.defaults)}
+        except TypeError:  # an argument that is not a value: no recorded call has it
+            sent = None
+        if sent is not None and len(args) <= len(self.params) and set(kwargs) <= set(self.params):
+            self.channel.send({"call": self.name, "case": self.case, "args": sent})
+            answer = self.channel.receive()
+            if "result" in answer:
+                return values.decode(answer["result"])
+        if self.fallback is None:
+            raise NameError(f"name '{self.name}' is not defined: run the cell that defines it first")
+        return self.fallback(*args, **kwargs)
+
+
+def _with_replay(target, exercise, channel, case):
+    """A copy of `target` whose calls to the exercise's dependencies go through Replayed."""
+    deps = exercise.get("deps") or {}
+    if not deps or not isinstance(target, types.FunctionType):
+        return target
+    namespace = dict(target.__globals__)
+    for dep, signature in deps.items():
+        namespace[dep] = Replayed(dep, signature, channel, case, target.__globals__.get(dep))
+    clone = types.FunctionType(target.__code__, namespace, target.__name__, target.__defaults__, target.__closure__)
+    clone.__kwdefaults__ = target.__kwdefaults__
+    return clone
+
+
+def _signature_error(exercise, target):
+    import inspect
+    if not callable(target):
+        return {"kind": "not_callable", "type": type(target).__name__[:100]}
+    try:
+        got = list(inspect.signature(target).parameters)
+    except (TypeError, ValueError):
+        return None
+    if got != exercise["params"]:
+        return {"kind": "signature", "params": [str(p)[:100] for p in got[:50]]}
+    return None
+
+
+def run_case(exercise, case, target, channel):
+    """Call the target on one case; return the message for the grader."""
+    printed = PrintSink()
+    args, kwargs = values.decode(case["args"]), values.decode(case["kwargs"])
+    pristine = dict(zip(exercise["params"], values.decode(case["args"])), **values.decode(case["kwargs"]))
+    function = _with_replay(target, exercise, channel, case["index"])
+    if "seed" in case:  # the exercise draws from numpy's global generator without seeding it
+        np.random.seed(case["seed"])
+    try:
+        guard.check()
+        with redirect_stdout(printed):
+            got = function(*args, **kwargs)
+        guard.check()
+        after = dict(zip(exercise["params"], args), **kwargs)
+        changed = [name for name, value in pristine.items() if not _unchanged(value, after.get(name))]
+        message = {"case": case["index"], "output": values.encode(got), "changed": changed}
+    except BaseException as exc:  # the student's code, or an output that cannot be sent
+        if isinstance(exc, TypeError) and exc.__traceback__ and _raised_by_encode(exc):
+            message = {"case": case["index"], "error": {"kind": "unsendable", "text": str(exc)[:TEXT]}}
+        else:
+            message = {"case": case["index"], "error": error_of(exc)}
+    guard.restore()
+    message["printed"] = printed.count
+    return message
+
+
+def _raised_by_encode(exc):
+    return traceback.extract_tb(exc.__traceback__)[-1].filename == values.__file__
+
+
+def limit(task):
+    """Limits of this process, before any answer runs."""
+    memory, output, seconds = task["memory"], task["output"], task["seconds"]
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES, OPEN_FILES))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds + 5, seconds + 5))  # the wall clock is the real limit
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0))
+    resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_SIGPENDING, (1024, 1024))
+    try:  # the first process the kernel's OOM killer ends in this sandbox (raising it is always allowed)
+        with open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
+    except OSError:
+        pass
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # printing past the cap fails with an OSError instead
+
+
+def main(task, setup, base, index, fd):
+    """The exercise's process, given the submission's task, the assignment's setup and the namespace its
+    imports made, the exercise's number and its channel's descriptor: never returns."""
+    exercise = setup["exercises"][index]
+    faults = fcntl.fcntl(2, fcntl.F_DUPFD, 3)  # the sandbox's stderr, for this runner's own faults (not 0-2)
+    sink = os.open(f"/tmp/output-{index}.txt", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(sink, 1)
+    os.dup2(sink, 2)
+    os.closerange(0, 1)  # closerange: no error if it was closed already
+    kept = sorted((fd, faults))
+    for low, high in ((3, kept[0]), (kept[0] + 1, kept[1]), (kept[1] + 1, 1 << 16)):
+        os.closerange(low, high)  # keep only the output file, the channel and the faults' stream
+    status = 0
+    try:
+        limit(task)
+        seccomp.install()
+        channel = Channel(fd)
+        public = channel.receive()["cases"]
+        _grade(exercise, task, base, public, channel)
+    except BaseException:  # the runner's own failure (the answers may have broken its world): say where
+        guard.restore()
+        try:
+            os.write(faults, traceback.format_exc().encode(errors="replace")[-4000:])
+        except BaseException:
+            pass
+        status = 1
+    os._exit(status)
+
+
+def _grade(exercise, task, base, public, channel):
+    namespace = dict(base)
+    for name, code in task["cells"]:  # the answers up to this exercise, as a notebook run would define them
+        if code is not None:
+            try:
+                exec(compile(code, f"<answer cell {name}>", "exec"), namespace)
+            except BaseException as exc:  # the student's code: anything may come out of it
+                if name == exercise["name"]:
+                    guard.restore()
+                    channel.send({"error": {"kind": "cell_raised", "error": error_of(exc)}})
+                    return
+        if name == exercise["name"]:
+            break
+    try:
+        guard.check()
+    except guard.Tampered as tampered:
+        guard.restore()
+        channel.send({"error": {"kind": "tampered", "text": str(tampered)}})
+        return
+    if exercise["name"] not in namespace:
+        channel.send({"error": {"kind": "undefined"}})
+        return
+    target = namespace[exercise["name"]]
+    if exercise["kind"] == "value":
+        try:
+            channel.send({"value": values.encode(target)})
+        except TypeError as exc:
+            channel.send({"error": {"kind": "unsendable", "text": str(exc)[:TEXT]}})
+        return
+    wrong = _signature_error(exercise, target)
+    if wrong is not None:
+        channel.send({"error": wrong})
+        return
+    for cases in (public, None):
+        if cases is None:  # the hidden cases come only once the public ones have been answered
+            channel.send({"want": "hidden"})
+            cases = channel.receive()["cases"]
+        for case in cases:
+            message = run_case(exercise, case, target, channel)
+            channel.send(message)
+            if "error" in message and message["error"]["kind"] == "tampered":
+                return
