@@ -442,6 +442,9 @@ class _Serving:
             except wire.Refused as refused:
                 self._refused(s, refused)
                 return
+            except Exception as error:  # what the schema let through and the grader could not handle
+                self._refused(s, f"the grader could not handle it: {type(error).__name__}")
+                return
             if not until_empty:
                 return
 

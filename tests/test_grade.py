@@ -1,6 +1,8 @@
 """The sandboxed grader (python -m autograder grade): canned, hostile and broken submissions."""
 
+import ctypes
 import json
+import os
 import subprocess
 import sys
 import time
@@ -27,8 +29,10 @@ FOOLS_NBGRADER = {"fools_nbgrader": "an IPython input transformer wraps every la
 def hostile_reports():
     """Grade the whole hostile corpus once, two at a time (each thread keeps its own warm sandbox, so each
     submission is graded in a sandbox that graded others before it, or in a new one after a bad one)."""
+    def graded(path):
+        return grade(path, json.loads(path.with_suffix(".expected.json").read_text()).get("assignment", LR))
     with ThreadPoolExecutor(2) as pool:
-        return dict(zip(HOSTILE, pool.map(lambda p: grade(p, LR), HOSTILE)))
+        return dict(zip(HOSTILE, pool.map(graded, HOSTILE)))
 
 
 @pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.stem)
@@ -52,16 +56,32 @@ def test_the_corpus_is_large_and_up_to_date():
     assert done.returncode == 0, done.stderr
 
 
+# Orphans of this process's descendants come back to it instead of to the machine's init, so that a
+# process that escaped its sandbox's tree is still found below (PR_SET_CHILD_SUBREAPER).
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
+
+
 def _sandbox_processes():
-    """{pid: parent pid} of the processes running sandboxed/server.py (the sandboxes' first processes and their children)."""
-    found = {}
+    """{pid: parent pid} of this process's descendants that run sandboxed/server.py (the sandboxes' first
+    processes and their children): not those of another test run or batch on the same machine."""
+    parents, servers = {}, set()
     for folder in Path("/proc").glob("[0-9]*"):
         try:
+            parents[int(folder.name)] = int((folder / "stat").read_text().rsplit(")", 1)[1].split()[1])
             if b"sandboxed.server" in (folder / "cmdline").read_bytes():
-                found[int(folder.name)] = int((folder / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                servers.add(int(folder.name))
         except (OSError, ValueError, IndexError):  # the process ended meanwhile
             continue
-    return found
+
+    def descends(pid):
+        for _ in range(64):
+            pid = parents.get(pid, 0)
+            if pid == os.getpid():
+                return True
+            if pid <= 1:
+                return False
+        return False
+    return {pid: parents[pid] for pid in servers if descends(pid)}
 
 
 def test_no_sandboxed_process_outlives_its_grading(hostile_reports):
@@ -138,6 +158,33 @@ def test_a_warm_sandbox_keeps_nothing_of_one_submission_for_the_next():
     assert forge["score"] == 8 and killer["problem"].startswith("the sandbox stopped early")
     assert "refused: shared memory, a semaphore, a message queue, a POSIX message queue, a key" in \
         left["exercises"][0]["output"]
+
+
+# Submissions that try to change, for the next student graded in the same warm sandbox, the process every
+# submission's processes are forked from, its /tmp, or the channels to the grader (see tests/hostile/make.py).
+STATE_ATTACKS = {"touch_the_server": "refused", "signal_the_server": "ignored", "other_system_calls": "refused",
+                 "hold_memory_in_pipes": "bounded", "flood_the_channel": "refused", "leave_traces": "refused",
+                 "forge_results": "refused", "write_the_servers_files": "replaced if it wrote",
+                 "stop_the_grading_process": "replaced", "kill_every_process": "replaced"}
+
+
+@pytest.mark.parametrize("attack", sorted(STATE_ATTACKS))
+def test_no_attack_reaches_the_next_student_in_a_warm_sandbox(attack):
+    """In one warm sandbox: a look at the server's state, the attacker, the same look, then a correct and a
+    blank submission.  The look sees the same state before and after, the correct submission gets exactly
+    9, the blank one 0; an attack that is refused, ignored or bounded leaves the sandbox warm."""
+    hostile = ROOT / "tests" / "hostile"
+    correct, blank = ROOT / "tests" / "submissions" / LR / "correct.ipynb", ROOT / "release" / LR / f"{LR}.ipynb"
+    order = [hostile / "look_for_state.ipynb", hostile / f"{attack}.ipynb", hostile / "look_for_state.ipynb",
+             correct, blank]
+    (before, first), (attacked, warm), (after, _), (right, _), (empty, _) = _grade_in_a_new_thread(order)
+    assert "state of the server:" in before["exercises"][0]["output"]
+    assert after["exercises"][0]["output"] == before["exercises"][0]["output"]
+    assert right["score"] == 9 and right["problem"] is None and empty["score"] == 0
+    if STATE_ATTACKS[attack] in ("refused", "ignored", "bounded"):
+        assert warm == first is not None, "the attack was not refused: the sandbox had to be replaced"
+    if STATE_ATTACKS[attack] == "replaced":
+        assert warm is None
 
 
 def test_a_sandbox_that_cannot_start_says_why():

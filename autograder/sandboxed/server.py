@@ -144,6 +144,16 @@ def leftovers():
     return left
 
 
+def _wait(pid):
+    """Wait for the submission's grading process; one that the answers stopped (SIGSTOP) is killed, since it
+    could not time them any more."""
+    while True:
+        _, status = os.waitpid(pid, os.WUNTRACED)
+        if not os.WIFSTOPPED(status):
+            return status
+        os.kill(pid, signal.SIGKILL)
+
+
 def _send(control, message):
     control.send(json.dumps(message).encode())
 
@@ -183,7 +193,7 @@ def serve(control):
                 os._exit(1)
         for fd in fds:
             os.close(fd)
-        _, status = os.waitpid(pid, 0)
+        status = _wait(pid)
         left, changed = leftovers(), changes(baseline, state())
         done = {"exit": os.WEXITSTATUS(status)} if os.WIFEXITED(status) else {"signal": os.WTERMSIG(status)}
         _send(control, {"task": task, "done": done, "left": left, "changed": changed})

@@ -306,7 +306,7 @@ def _same(a, b, rtol=1e-6, atol=1e-9):
     if isinstance(a, (tuple, list)) and isinstance(b, (tuple, list)):
         return len(a) == len(b) and all(_same(x, y, rtol, atol) for x, y in zip(a, b))
     if isinstance(a, str) or isinstance(b, str) or a is None or b is None:
-        return a == b
+        return type(a) is type(b) and a == b
     try:
         a, b = np.asarray(a), np.asarray(b)
         if a.shape != b.shape:

@@ -10,7 +10,9 @@ The 200 MB notebook and the file that is not JSON at all are made by the test it
 """
 
 import json
+import struct
 import sys
+import zlib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -287,6 +289,168 @@ def predict(w, b, X):
                 pass
     return np.zeros((1, X.shape[1]))
 '''}),
+    "touch_the_server": (LR, {"sigmoid": """
+import ctypes, os, resource
+
+def sigmoid(z):
+    # Lower the limits, priority and scheduling of the sandbox's first process and of this submission's
+    # grading process, which later submissions' processes would be forked from.
+    libc = ctypes.CDLL(None, use_errno=True)
+    ioprio_set = {"x86_64": 251, "aarch64": 30}[os.uname().machine]
+    changed, refused = [], []
+    def attempt(name, call):
+        try:
+            (refused if call() == -1 else changed).append(name)
+        except OSError:
+            refused.append(name)
+    for pid, who in ((1, "server"), (os.getppid(), "grading process")):
+        attempt(f"prlimit the {who}", lambda: resource.prlimit(pid, resource.RLIMIT_NOFILE, (16, 16)))
+        attempt(f"renice the {who}", lambda: os.setpriority(os.PRIO_PROCESS, pid, 19))
+        attempt(f"reschedule the {who}", lambda: os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0)))
+        attempt(f"pin the {who}", lambda: os.sched_setaffinity(pid, {0}))
+        attempt(f"ioprio the {who}", lambda: libc.syscall(ioprio_set, 1, pid, 3 << 13))
+    attempt("renice the user", lambda: os.setpriority(os.PRIO_USER, 0, 19))
+    attempt("renice the group", lambda: os.setpriority(os.PRIO_PGRP, 0, 19))
+    raise RuntimeError(f"changed: {', '.join(changed) or 'nothing'}; refused: {', '.join(refused)}")
+"""}),
+    "write_the_servers_files": (LR, {"sigmoid": """
+import os
+
+def sigmoid(z):
+    # Files of /proc that a process of the same user may write: the sandbox's first process's autogroup
+    # priority and OOM score, and /tmp's mode.  Whatever works here must not reach the next submission.
+    for pid in (1, os.getppid()):
+        for name, value in (("autogroup", "19"), ("oom_score_adj", "1000"), ("coredump_filter", "0")):
+            try:
+                with open(f"/proc/{pid}/{name}", "w") as f:
+                    f.write(value)
+            except OSError:
+                pass
+    try:
+        os.chmod("/tmp", 0o555)
+    except OSError:
+        pass
+    return 1 / (1 + np.exp(-z))
+"""}),
+    "stop_the_grading_process": (LR, {"sigmoid": """
+import os, signal
+
+def sigmoid(z):
+    os.kill(os.getppid(), signal.SIGSTOP)  # the process that times this one
+    return 1 / (1 + np.exp(-z))
+"""}),
+    "signal_the_server": (LR, {"sigmoid": """
+import os, signal
+
+def sigmoid(z):
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGQUIT, signal.SIGSTOP,
+                   signal.SIGKILL):
+        os.kill(1, number)  # the sandbox's init: it gets no signal it does not handle
+    return 1 / (1 + np.exp(-z))
+"""}),
+    "other_system_calls": (LR, {"sigmoid": """
+import ctypes, os
+
+def sigmoid(z):
+    # System calls the seccomp filter must refuse: x32 numbers (bit 30) for fork, clone and getpid, a user
+    # namespace of one's own and a tmpfs mounted in it (memory no limit bounds), memfd files.
+    libc = ctypes.CDLL(None, use_errno=True)
+    machine = os.uname().machine
+    calls = {"unshare": lambda: libc.unshare(0x10000000 | 0x00020000),  # CLONE_NEWUSER | CLONE_NEWNS
+             "mount": lambda: libc.mount(b"none", b"/tmp", b"tmpfs", 0, None),
+             "memfd_create": lambda: os.memfd_create("held")}
+    if machine == "x86_64":
+        calls.update({f"x32 {name}": (lambda n=n: libc.syscall(0x40000000 | n)) for name, n in
+                      (("fork", 57), ("getpid", 39), ("clone", 56))})
+    allowed, refused = [], []
+    for name, call in calls.items():
+        try:
+            (refused if call() == -1 else allowed).append(name)
+        except OSError:
+            refused.append(name)
+    raise RuntimeError(f"allowed: {', '.join(allowed) or 'nothing'}; refused: {', '.join(refused)}")
+"""}),
+    "hold_memory_in_pipes": (LR, {"sigmoid": """
+import fcntl, os
+
+def sigmoid(z):
+    # Memory held outside the address-space limit: pipes filled to their largest size, as many as can be open.
+    pipes, held = 0, 0
+    try:
+        while True:
+            read_end, write_end = os.pipe()
+            pipes += 1
+            os.set_blocking(write_end, False)
+            try:
+                fcntl.fcntl(write_end, 1031, 1 << 20)  # F_SETPIPE_SZ
+            except OSError:
+                pass
+            try:
+                while True:
+                    held += os.write(write_end, bytes(1 << 16))
+            except BlockingIOError:
+                pass
+    except OSError:
+        pass
+    raise RuntimeError(f"{'under' if pipes < 40 else 'over'} 40 pipes, "
+                       f"{'under' if held < 64 << 20 else 'over'} 64 MB held in them")
+"""}),
+    "look_for_state": (LR, {"sigmoid": """
+import os, resource
+
+def sigmoid(z):
+    # What the sandbox's first process (from which every submission's processes are forked) looks like.
+    fields = open("/proc/1/stat").read().rsplit(")", 1)[1].split()
+    state = {"nice": fields[16], "policy": fields[38], "rt_priority": fields[37],
+             "limits": open("/proc/1/limits").read(), "cpus": sorted(os.sched_getaffinity(1)),
+             "my limits": [resource.getrlimit(getattr(resource, n)) for n in sorted(dir(resource)) if n.startswith("RLIMIT_")
+                           and n not in ("RLIMIT_AS", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_CPU", "RLIMIT_CORE",
+                                         "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_SIGPENDING")],
+             "tmp": oct(os.stat("/tmp").st_mode)}
+    for name in ("autogroup", "oom_score_adj", "coredump_filter"):
+        try:
+            state[name] = open(f"/proc/1/{name}").read().split()[-1]
+        except OSError as error:
+            state[name] = type(error).__name__
+    raise RuntimeError(f"state of the server: {state}")
+"""}),
+    "flood_the_channel": (LR, {name: """
+import json, os, stat
+
+def _channel():  # this exercise's socket to the grader, inherited from the grading process
+    return next(fd for fd in range(3, 64) if _is_socket(fd))
+
+def _is_socket(fd):
+    try:
+        return stat.S_ISSOCK(os.fstat(fd).st_mode)
+    except OSError:
+        return False
+
+def _send(body):
+    data = len(body).to_bytes(8, "big") + body
+    fd = _channel()
+    while data:
+        data = data[os.write(fd, data):]
+
+def _frame(message):
+    return json.dumps(message).encode()
+
+""" * (name == "sigmoid") + f"""
+def {name}({params}):
+    {attack}
+    return None
+""" for name, params, attack in [
+        ("sigmoid", "z", "os.write(_channel(), (1 << 63).to_bytes(8, 'big'))  # a message longer than any bound"),
+        ("initialize_with_zeros", "dim", "_send(b'[' * 60000 + b']' * 60000)  # nested past any recursion limit"),
+        ("propagate", "w, b, X, Y", "_send(_frame({'case': 0, 'printed': 0, 'changed': [], 'output': "
+         "{'__array__': 'AAAAAAAAAAA=', 'dtype': '<f8', 'shape': [1 << 20, 1 << 20]}}))  # 8 bytes for 2**40 floats"),
+        ("optimize", "w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False",
+         "_send(_frame({'case': 0, 'printed': 0, 'changed': [], 'output': "
+         "{'__array__': '', 'dtype': '|V1000000', 'shape': [1500]}}))  # 1.5 GB of an arbitrary dtype"),
+        ("predict", "w, b, X", "_send(_frame({'case': 99, 'printed': 0, 'changed': [], 'output': 1.0}))  # not given"),
+        ("model", "X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False",
+         "[_send(_frame({'call': 'optimize', 'case': 0, 'args': {'w': 'x' * 4000}})) for _ in range(5000)]"),
+    ]}),
     "warnings_on_stderr": (LR, {"sigmoid": '''
 import sys, warnings
 
@@ -356,12 +520,195 @@ def whole_files():
     }
 
 
+# The answer of every exercise of find_the_answer_key_*: it looks for the assignment's answer key (the
+# hidden cases' expected outputs, finite-difference estimates and dependencies' recorded results) where
+# the answers run.  Each exercise's public case comes first: its answer looks in every frame of every
+# thread, in gc.get_objects() and in all its process's readable memory (/proc/self/mem) for the floats of
+# the key, in binary and written out, and returns the public expected output (the student has it) only if
+# it found none, else it raises, saying how many it found.  On the first hidden case, once the hidden
+# inputs came in, it looks again and raises ValueError if it found nothing of the key but did find the
+# hidden inputs (which shows that the search works), KeyError if it found the key, TypeError if neither: a
+# hidden case's message names only a built-in exception's type.  The key is carried as 48-bit hashes of
+# the floats' bits and of their text, so that the search never finds its own copy of what it looks for.
+SCAN = r"""
+import gc, json, struct, sys, zlib
+import numpy as _np
+
+_M1, _M2 = _np.uint64(0x9E3779B97F4A7C15), _np.uint64(0xC2B2AE3D27D4EB4F)
+_KEY, _TEXT = set(KEY_HASHES), set(TEXT_HASHES)
+_KEY_ARRAY = _np.array(sorted(_KEY), dtype=_np.uint64)
+_calls = [0]
+
+def _hashes(words):
+    with _np.errstate(over="ignore"):
+        return ((words * _M1) >> _np.uint64(40) << _np.uint64(24)) | ((words * _M2) >> _np.uint64(40))
+
+def _hash_of(x):
+    return int(_hashes(_np.array([struct.unpack("<Q", struct.pack("<d", x))[0]], dtype=_np.uint64))[0])
+
+def _text_hash(word):
+    return zlib.crc32(word) << 16 | zlib.adler32(word) & 0xFFFF
+
+def _numbers(chunk):  # the numbers written out in the chunk with 12 decimals or more, as repr writes floats
+    a = _np.frombuffer(chunk, dtype=_np.uint8)
+    digit = (a >= 48) & (a <= 57)
+    before = _np.concatenate(([0], _np.cumsum(digit, dtype=_np.int32)))  # digits in a[:i]
+    dots = _np.flatnonzero(a[1:-13] == 46) + 1
+    for d in dots[(before[dots + 13] - before[dots + 1] == 12) & digit[dots - 1]].tolist():
+        start, end = d - 1, d + 1
+        while start > 0 and digit[start - 1]:
+            start -= 1
+        if start > 0 and a[start - 1] == 45:
+            start -= 1
+        while end < len(a) and digit[end]:
+            end += 1
+        if end + 1 < len(a) and a[end] == 101:
+            end += 2 if a[end + 1] == 45 else 1
+            while end < len(a) and digit[end]:
+                end += 1
+        yield chunk[start:end]
+
+def _memory(hashes):
+    found = 0
+    with open("/proc/self/maps") as maps:
+        regions = [line.split() for line in maps]
+    with open("/proc/self/mem", "rb", buffering=0) as mem:
+        for fields in regions:
+            if fields[1][0] != "r" or len(fields) > 5 and not fields[5].startswith("["):
+                continue  # files mapped in (libraries: their constants are not the key) are not looked in
+            start, end = (int(x, 16) for x in fields[0].split("-"))
+            for at in range(start, end, 1 << 24):
+                try:
+                    mem.seek(at)
+                    chunk = mem.read(min(1 << 24, end - at))
+                except (OSError, OverflowError, ValueError):
+                    break
+                words = _np.frombuffer(chunk[:len(chunk) // 8 * 8], dtype=_np.uint64)
+                exponent = (words >> _np.uint64(52)) & _np.uint64(0x7FF)  # 1e-6 < |x| < 1e6: 0x3EB to 0x413
+                words = words[(exponent >= _np.uint64(0x3EB)) & (exponent <= _np.uint64(0x413))]
+                found += int(_np.isin(_hashes(words), hashes).sum())
+                if hashes is _KEY_ARRAY and fields[1][1] == "w":
+                    found += sum(1 for number in _numbers(chunk) if _text_hash(number) in _TEXT)
+    return found
+
+def _objects():
+    found = 0
+    looks_like_a_case = ({"expected", "rtol"}, {"expected", "atol"}, {"expected", "numeric"}, {"replay", "args"},
+                         {"mistakes", "expected"}, {"hint", "output"})
+    frames = []
+    for frame in list(sys._current_frames().values()):
+        while frame is not None:
+            frames.append(frame)
+            frame = frame.f_back
+    values = [v for f in frames for v in list(f.f_locals.values())]
+    for obj in gc.get_objects() + values:
+        if isinstance(obj, dict):
+            found += any(keys <= obj.keys() for keys in looks_like_a_case)
+            items = list(obj.values())
+        elif isinstance(obj, (list, tuple)):
+            items = list(obj)
+        elif isinstance(obj, _np.ndarray) and obj.dtype == _np.float64:
+            found += int(_np.isin(_hashes(obj.view(_np.uint64).ravel()), _KEY_ARRAY).sum())
+            continue
+        else:
+            continue
+        found += sum(1 for x in items if type(x) is float and _hash_of(x) in _KEY)
+    return found
+
+def _decode(data):
+    if isinstance(data, list):
+        return [_decode(v) for v in data]
+    if isinstance(data, dict):
+        if "__array__" in data:
+            return _np.array(data["__array__"], dtype=_np.dtype(data["dtype"])).reshape(data["shape"])
+        if "__tuple__" in data:
+            return tuple(_decode(v) for v in data["__tuple__"])
+        return {k: _decode(v) for k, v in data["__dict__"].items()}
+    return data
+
+def _answer(public_output, inputs):
+    _calls[0] += 1
+    key = _objects() + _memory(_KEY_ARRAY)
+    if _calls[0] == 1:
+        if key:
+            raise RuntimeError(f"found {key} values of the answer key where the answers run")
+        return _decode(json.loads(public_output))
+    if key:
+        raise KeyError("the answer key")
+    if inputs and not _memory(_np.array(inputs, dtype=_np.uint64)):  # its hidden inputs: they must be found
+        raise TypeError("the search is broken")
+    raise ValueError("nothing of the key")
+"""
+
+
+def _floats(data, found):
+    """Add the float64 values of a golden-format value (arrays included) to `found`."""
+    if isinstance(data, dict):
+        if "__array__" in data:
+            if data["dtype"].endswith("f8"):
+                import numpy as np
+                found.update(float(x) for x in np.asarray(data["__array__"], dtype=float).ravel())
+            return
+        for value in data.values():
+            _floats(value, found)
+    elif isinstance(data, list):
+        for value in data:
+            _floats(value, found)
+    elif type(data) is float:
+        found.add(data)
+
+
+def _distinctive(values):
+    """Floats unlikely to be in memory by chance: not integers, not simple fractions, not tiny."""
+    return {x for x in values if x == x and 1e-6 < abs(x) < 1e6 and len(repr(x)) > 12}
+
+
+def _hash(x):
+    """As SCAN's _hash_of, written without numpy."""
+    word = int.from_bytes(struct.pack("<d", x), "little")
+    mask = (1 << 64) - 1
+    return ((word * 0x9E3779B97F4A7C15 & mask) >> 40) << 24 | (word * 0xC2B2AE3D27D4EB4F & mask) >> 40
+
+
+def find_the_answer_key(assignment):
+    """Every answer searches its process for the assignment's answer key (see SCAN)."""
+    golden = json.loads((HERE.parent.parent / "autograder" / assignment / "golden.json").read_text(encoding="utf-8"))
+    key, public, hidden_inputs = set(), set(), {}
+    for exercise in golden["exercises"]:
+        inputs = hidden_inputs[exercise["name"]] = set()
+        for case in exercise["cases"]:
+            known = set()  # the public cases' values are the student's: in public_cases.json
+            _floats([case.get("expected"), case.get("numeric", {}).get("expected"),
+                     [call["result"] for calls in (case.get("replay") or {}).values() for call in calls]], known)
+            (public if case["public"] else key).update(known)
+            _floats([case.get("args"), case.get("kwargs")], public if case["public"] else inputs)
+            for calls in (case.get("replay") or {}).values():
+                _floats([call["args"] for call in calls], public if case["public"] else inputs)
+    key = _distinctive(key) - public - set().union(*hidden_inputs.values())
+    hidden_inputs = {name: sorted(map(_hash, _distinctive(inputs) - key - public))
+                     for name, inputs in hidden_inputs.items()}
+    prelude = (f"KEY_HASHES = {sorted(map(_hash, key))!r}\n"
+               f"TEXT_HASHES = {sorted(zlib.crc32(w) << 16 | zlib.adler32(w) & 0xFFFF for w in (repr(x).encode() for x in key))!r}\n"
+               + SCAN.strip() + "\n")
+    cases = json.loads((HERE.parent.parent / "source" / assignment / "public_cases.json").read_text(encoding="utf-8"))
+    changes = {}
+    for number, exercise in enumerate(cases["exercises"]):
+        params = ", ".join(f"{p}=None" for p in exercise["params"])
+        output = json.dumps(exercise["cases"][0]["expected"])
+        changes[exercise["name"]] = (prelude if number == 0 else "") + (
+            f"\ndef {exercise['name']}({params}):\n"
+            f"    return _answer({output!r}, {hidden_inputs[exercise['name']]!r})\n")
+    return notebook(f"find_the_answer_key_{assignment}", assignment, changes)
+
+
 def main():
     check = "--check" in sys.argv
     wanted = {name: json.dumps(notebook(name, a, c), indent=1) + "\n" for name, (a, c) in CELLS.items()}
     wanted.update({name: text + "\n" for name, text in whole_files().items()})
     for make in (hardcoded_public_outputs, edited_locked_cells):
         wanted[make.__name__] = json.dumps(make(), indent=1) + "\n"
+    for assignment in (LR, "c1w4_deep_nn_application", "c1w3_planar_data"):
+        wanted[f"find_the_answer_key_{assignment}"] = json.dumps(find_the_answer_key(assignment), indent=1) + "\n"
     stale = []
     for name, text in wanted.items():
         path = HERE / f"{name}.ipynb"
