@@ -108,6 +108,7 @@ class Exchange:
     def refuse(self, reason):
         if self.refused is None:
             self.refused = reason
+        self.results, self.value = {}, None  # not judged: not kept
 
     def receive(self, body):
         """Take one message; return the frames to send in answer.  Raise wire.Refused if it breaks the schema."""

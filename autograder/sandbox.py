@@ -44,6 +44,7 @@ READY_SECONDS = 60  # to start a sandbox: Python, numpy and the assignment's imp
 ENDING_SECONDS = 10  # for a sandbox that was never started to end by itself (see Sandbox._end)
 MESSAGE_BYTES = 4 << 20  # the largest message an exercise's process may send
 EXERCISE_BYTES = 16 << 20  # all that one exercise's process may send
+SUBMISSION_BYTES = 32 << 20  # all that a submission's processes may send together
 STATUS_BYTES = 1 << 20  # all that the submission's grading process may send
 CGROUP_EXTRA = 768 << 20  # a sandbox's cgroup: an exercise's address space and this, for Python and /tmp
 
@@ -333,7 +334,7 @@ class _Serving:
         self.selector = selectors.DefaultSelector()
         self.pending = {}  # socket: bytes still to write
         self.readers = {self.submission: wire.Reader(STATUS_BYTES)}
-        self.received = {self.submission: 0}
+        self.received, self.total = {self.submission: 0}, 0
         self.ended, self.problem, self.done = {}, None, None
         for s in sockets:
             s.setblocking(False)
@@ -432,10 +433,13 @@ class _Serving:
                 self._stop_reading(s)
                 return
             self.received[s] += len(data)
+            self.total += len(data) if s is not self.submission else 0
             try:
                 cap = STATUS_BYTES if s is self.submission else EXERCISE_BYTES
                 if self.received[s] > cap:
                     raise wire.Refused(f"more than {cap >> 20} MB")
+                if self.total > SUBMISSION_BYTES and s is not self.submission:
+                    raise wire.Refused(f"more than the {SUBMISSION_BYTES >> 20} MB a whole submission may send")
                 bodies = self.readers[s].feed(data)
                 for body in bodies:
                     self._message(s, body)

@@ -228,6 +228,27 @@ def test_the_check_for_replaced_functions_sees_every_way_of_changing_a_module(mo
     guard.check()
 
 
+MEMORY_BOUND_MB = 64  # what the grader may hold above a correct submission's peak, whatever comes back
+
+
+def _peak_megabytes(path):
+    """The grader's peak memory (RSS) while grading one submission, in a fresh process."""
+    script = (f"import resource\nfrom autograder.grade import grade\ngrade({str(path)!r}, {LR!r})\n"
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout.split()[-1]) / 1024
+
+
+def test_the_grader_memory_stays_bounded_whatever_comes_back():
+    """fill_the_grader sends, from every exercise, results as large as the schema accepts, for every case it
+    is given, until its allowance is spent: the grader holds at most the 32 MB a submission may send, each
+    message parsed within bounds (see autograder/sandboxed/wire.py)."""
+    correct = _peak_megabytes(ROOT / "tests" / "submissions" / LR / "correct.ipynb")
+    worst = _peak_megabytes(ROOT / "tests" / "hostile" / "fill_the_grader.ipynb")
+    assert worst - correct < MEMORY_BOUND_MB, (correct, worst)
+
+
 def test_the_sandbox_cannot_make_its_read_only_view_writable(hostile_reports):
     """remount_writable tries to remount every mount read-write and leave a file in numpy's folder: the
     sandbox holds no capability (even when the grader runs as root), so the file must not exist."""

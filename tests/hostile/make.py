@@ -451,6 +451,46 @@ def {name}({params}):
         ("model", "X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False",
          "[_send(_frame({'call': 'optimize', 'case': 0, 'args': {'w': 'x' * 4000}})) for _ in range(5000)]"),
     ]}),
+    "fill_the_grader": (LR, {name: """
+import base64, json, os, stat
+
+def _fill():
+    # As much as the grader keeps of what an exercise's process sends: results for every case it is
+    # given, each an array as large as a message may be, until the exercise's whole allowance is spent.
+    fd = next(fd for fd in range(3, 64) if _open(fd) and stat.S_ISSOCK(os.fstat(fd).st_mode))
+    def send(message):
+        body = json.dumps(message).encode()
+        data = len(body).to_bytes(8, "big") + body
+        while data:
+            data = data[os.write(fd, data):]
+    def receive():
+        def exactly(count):
+            data = b""
+            while len(data) < count:
+                data += os.read(fd, count - len(data))
+            return data
+        return json.loads(exactly(int.from_bytes(exactly(8), "big")))
+    big = {"__array__": base64.b64encode(bytes(3_000_000)).decode(), "dtype": "<f8", "shape": [375_000]}
+    send({"case": 0, "output": big, "changed": [], "printed": 0})
+    send({"want": "hidden"})
+    for case in receive()["cases"]:
+        send({"case": case["index"], "output": big, "changed": [], "printed": 0})
+    send({"case": 0, "output": big, "changed": [], "printed": 0})
+
+def _open(fd):
+    try:
+        os.fstat(fd)
+        return True
+    except OSError:
+        return False
+""" * (name == "sigmoid") + f"""
+def {name}({params}):
+    _fill()
+""" for name, params in [
+        ("sigmoid", "z"), ("initialize_with_zeros", "dim"), ("propagate", "w, b, X, Y"),
+        ("optimize", "w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False"),
+        ("predict", "w, b, X"),
+        ("model", "X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False")]}),
     "warnings_on_stderr": (LR, {"sigmoid": '''
 import sys, warnings
 
