@@ -146,7 +146,7 @@ def run(course, assignments, workers, csv_path):
                 continue
         todo.append((student, assignment, notebook))
     print(f"{len(submissions)} submissions, {len(submissions) - len(todo)} already graded, "
-          f"{len(todo)} to grade with {workers} workers", file=sys.stderr)
+          f"{len(todo)} to grade with {workers} workers; memory bounded by {sandbox.confinement()}", file=sys.stderr)
     workers = min(workers, len(todo))  # no idle worker
     # The workers' sandboxes first, for the first assignment to grade: they load Python and numpy while
     # this process loads the grader, and each worker adopts one when forked.

@@ -249,6 +249,40 @@ def test_the_grader_memory_stays_bounded_whatever_comes_back():
     assert worst - correct < MEMORY_BOUND_MB, (correct, worst)
 
 
+def test_a_sandbox_runs_in_a_memory_cgroup_that_bounds_all_it_holds(tmp_path):
+    """Where memory cgroups can be made (root, or a delegated controller), each sandbox gets one: given 768 MB
+    in all (memory=0), an answer that fills 1.5 GB (under its 2 GB address-space limit) is killed by the
+    kernel, not the sandbox's first process, which grades the next submission; the cgroup goes with its
+    sandbox."""
+    if not sandbox._cgroup_parents():
+        pytest.skip("no memory cgroup can be made here (not root, no delegated memory controller): "
+                    "the sandbox then relies on RLIMIT_AS, no memfd files and 64 open files per exercise")
+    from autograder import grade as grading
+    hog = tmp_path / "hog.ipynb"
+    data = json.loads((ROOT / "tests" / "submissions" / LR / "correct.ipynb").read_text())
+    for cell in data["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == "sigmoid":
+            cell["source"] = "def sigmoid(z):\n    hog = bytearray(3 << 29)\n    return 1 / (1 + np.exp(-z))"
+    hog.write_text(json.dumps(data))
+
+    def work():
+        small = sandbox.Sandbox(helper_modules(LR), memory=0)
+        limit = small.cgroup.path / ("memory.max" if small.cgroup.version == 2 else "memory.limit_in_bytes")
+        assert int(limit.read_text()) == sandbox.CGROUP_EXTRA
+        sandbox.pool._local.sandbox = small
+        first = grading.grade(hog, LR)
+        assert str(small.process.pid) in (small.cgroup.path / "cgroup.procs").read_text().split()
+        second = grading.grade(ROOT / "tests" / "submissions" / LR / "correct.ipynb", LR)
+        assert sandbox.pool._current() is small  # the first process survived: the sandbox stayed warm
+        sandbox.pool.close()
+        return first, second, small.cgroup.path
+    with ThreadPoolExecutor(1) as pool:
+        first, second, path = pool.submit(work).result()
+    assert "killed by signal 9" in first["exercises"][0]["output"] and first["score"] == 8
+    assert second["score"] == 9
+    assert not path.exists()
+
+
 def test_the_sandbox_cannot_make_its_read_only_view_writable(hostile_reports):
     """remount_writable tries to remount every mount read-write and leave a file in numpy's folder: the
     sandbox holds no capability (even when the grader runs as root), so the file must not exist."""
