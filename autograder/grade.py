@@ -7,7 +7,8 @@ Gradescope's format.  The exit status is 0 whenever a grade was produced,
 however broken the submission; 2 for a wrong command line, a missing sandbox or golden file.
 
 What counts: the code of the cells whose nbgrader grade_id names an exercise
-(the answer cells). Everything else in the file -- tests, helpers, locked
+(the answer cells, found by autograder/submission.py, which turns any file into
+answers or a message). Everything else in the file -- tests, helpers, locked
 cells, outputs -- is ignored; the assignment's own imports cell is run first.
 Each exercise is worth its test cell's points in the source notebook, shared
 equally among its hidden cases (the public ones, whose expected outputs the
@@ -22,10 +23,10 @@ import json
 import sys
 from pathlib import Path
 
-from autograder import (ASSIGNMENTS, MAX_NOTEBOOK_BYTES, GoldenMissing, helper_modules, release_notebook,
-                        source_notebook)
+from autograder import ASSIGNMENTS, GoldenMissing, helper_modules, source_notebook
 from autograder.hidden import golden
-from autograder import sandbox
+from autograder import sandbox, submission
+from autograder.submission import locked_cells  # noqa: F401 (the batch loads it through this module)
 
 LIMITS = {"seconds": 20, "memory": 2 << 30, "output": 1 << 20}
 SUBMISSION_SECONDS = 120
@@ -49,74 +50,18 @@ def sandbox_setup(assignment):
     return oracle.setup(assignment, assignment_facts(assignment)[0])
 
 
-@functools.lru_cache(maxsize=None)
-def locked_cells(assignment):
-    """{grade_id: source} of the release's locked cells, to tell the student which ones they edited."""
-    cells = json.loads(release_notebook(assignment).read_text(encoding="utf-8"))["cells"]
-    return {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in cells
-            if c["metadata"].get("nbgrader", {}).get("locked")}
-
-
-def _source(cell):
-    source = cell.get("source", "")
-    source = "".join(source) if isinstance(source, list) and all(isinstance(x, str) for x in source) else source
-    return source if isinstance(source, str) else None
-
-
-def read_answers(path, assignment, names):
-    """Return ({exercise: code}, {exercise: note}, [general notes], problem with the whole file or None)."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        return {}, {}, [], f"the submission cannot be read ({error.strerror})"
-    if size > MAX_NOTEBOOK_BYTES:
-        return {}, {}, [], (f"the notebook is {size / 2**20:.0f} MB, over the {MAX_NOTEBOOK_BYTES >> 20} MB limit: "
-                            "clear its outputs (Edit > Clear Outputs of All Cells), save, and submit again")
-    try:
-        data = json.loads(path.read_bytes())
-    except (ValueError, UnicodeDecodeError) as error:
-        return {}, {}, [], (f"the file is not a valid notebook (JSON error: {str(error)[:120]}); it may be "
-                            "damaged: download it again from JupyterLab (File > Download) and submit that")
-    version = data.get("nbformat") if isinstance(data, dict) else None
-    if version != 4:
-        return {}, {}, [], (f"the notebook is saved in format {version!r}, and the course needs format 4: open it "
-                            "in JupyterLab, save it, and submit again")
-    answers, notes, edited = {}, {}, []
-    locked = locked_cells(assignment)
-    for cell in data.get("cells") if isinstance(data.get("cells"), list) else []:
-        meta = cell.get("metadata", {}) if isinstance(cell, dict) else {}
-        meta = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
-        name = meta.get("grade_id") if isinstance(meta, dict) else None
-        source = _source(cell) if isinstance(cell, dict) else None
-        if name in locked and source is not None and source != locked[name]:
-            exercise = name.removesuffix("_test")
-            if exercise in names:
-                notes[exercise] = "its test cell was edited (the grader ignores it and runs its own tests)"
-            else:
-                edited.append(name)
-        if name not in names or source is None or cell.get("cell_type") != "code":
-            continue
-        if name in answers:
-            notes[name] = "several cells are marked as its answer (a copied cell?); the first one was graded"
-            continue
-        answers[name] = source
-    for name in names:
-        if name not in answers:
-            notes.setdefault(name, "its answer cell is missing (deleted, or its metadata changed): "
-                                   "copy your code into a fresh copy of the assignment")
-    general = [f"locked cells were edited ({', '.join(edited)}); the grader ignores them and uses the "
-               "assignment's own"] if edited else []
-    return answers, notes, general, None
-
-
-def grade(path, assignment):
-    """Grade a notebook; return a report {"exercises": [{name, score, max_score, output}], "score", "problem"}."""
+def grade(source, assignment):
+    """Grade a notebook, given as its path (a str or a Path) or its bytes (its content); return a report
+    {"exercises": [{name, score, max_score, output}], "score", "problem", "notes"}."""
     from autograder import judge, oracle  # numpy and the engine, loaded here while the sandbox starts (see main)
     exercises = list(golden(assignment).values())
     names = [e["name"] for e in exercises]
     points = assignment_facts(assignment)[1]
-    answers, notes, general, problem = read_answers(path, assignment, names)
+    content = (submission.Content(bytes(source)) if isinstance(source, (bytes, bytearray))
+               else submission.read_file(source))
+    found = (submission.Answers(problem=content.problem) if content.problem is not None
+             else submission.read_answers(content.data, assignment, names))
+    answers, notes, general, problem = found.answers, found.notes, found.general, found.problem
     prepared = oracle.prepared(assignment)
     exchanges = [oracle.Exchange(prepared[name]) for name in names]
     ended = {}

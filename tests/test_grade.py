@@ -368,3 +368,40 @@ def test_command_line_prints_a_table_and_writes_gradescope_results(tmp_path):
     data = json.loads(results.read_text())
     assert data["score"] == 0 and len(data["tests"]) == 6
     assert set(data["tests"][0]) == {"name", "score", "max_score", "output", "visibility"}
+
+
+def _raising_notebook(tmp_path, message_code):
+    """The correct submission, but sigmoid's answer cell raises ValueError(<message_code>) (Python source)."""
+    notebook = json.loads((ROOT / "tests" / "submissions" / LR / "correct.ipynb").read_text(encoding="utf-8"))
+    answer = next(c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "sigmoid")
+    answer["source"] = f"raise ValueError({message_code})"
+    path = tmp_path / "raising.ipynb"
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path
+
+
+def test_command_line_prints_any_character_of_a_message_escaped(tmp_path):
+    """An exception whose message holds a lone surrogate, a terminal escape, a NUL and an é, printed to an
+    ASCII terminal: each is escaped (the report's safe_text, then backslashreplace), nothing fails."""
+    results = tmp_path / "results.json"
+    path = _raising_notebook(tmp_path, '"\\ud800\\x1b[31m\\x00 red \u00e9"')
+    done = subprocess.run([sys.executable, "-m", "autograder", "grade", str(path), "--assignment", LR,
+                           "--results", str(results)], capture_output=True,
+                          env=dict(os.environ, PYTHONIOENCODING="ascii"))
+    assert done.returncode == 0, done.stderr
+    assert b"\x1b" not in done.stdout and b"\x00" not in done.stdout
+    assert b"the answer cell raised ValueError: \\ud800\\x1b[31m\\x00 red \\xe9 (in answer cell sigmoid" in done.stdout
+    sigmoid = json.loads(results.read_text(encoding="utf-8"))["tests"][0]
+    assert sigmoid["score"] == 0 and "ValueError: \\ud800\\x1b[31m\\x00 red \u00e9" in sigmoid["output"]
+
+
+def test_command_line_writes_the_results_before_printing(tmp_path):
+    """Its output closed before it prints, the command fails to print, but the grade is in the results file."""
+    results = tmp_path / "results.json"
+    command = subprocess.Popen([sys.executable, "-m", "autograder", "grade", str(_raising_notebook(tmp_path, "'x'")),
+                                "--assignment", LR, "--results", str(results)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    command.stdout.close()  # long before it prints: grading takes a few tenths of a second
+    command.wait(60)
+    assert b"BrokenPipeError" in command.stderr.read()
+    assert json.loads(results.read_text(encoding="utf-8"))["score"] == 8

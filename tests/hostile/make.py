@@ -6,7 +6,9 @@ it must get and a piece of the message it must show. They are graded only by the
 nbgrader: nbgrader would run them with the grader's own rights.
 
 The 200 MB notebook and the file that is not JSON at all are made by the test itself rather than committed
-(an unreadable .ipynb in the repository would trip every tool that reads notebooks).
+(an unreadable .ipynb in the repository would trip every tool that reads notebooks). Some committed files
+are not notebooks either (deeply_nested_json, not_utf8, odd types): tests/test_notebooks.py skips this
+folder, and not_utf8.ipynb is written as bytes, so that its byte 0xe9 stays what it is.
 """
 
 import json
@@ -540,8 +542,52 @@ def edited_locked_cells():
     return data
 
 
+def _answer_cell(cells, grade_id):
+    return next(c for c in cells if c["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def odd_types(correct):
+    """Every place where the file may hold another type than nbformat's, around answers that are still
+    graded: cells that are not objects, metadata that is not one, sources of numbers, a cell type that is not
+    a string, before or in place of some answer cells."""
+    cells = json.loads(json.dumps(correct["cells"]))
+    _answer_cell(cells, "sigmoid")["source"] = "".join(_answer_cell(cells, "sigmoid")["source"]).splitlines(True)
+    _answer_cell(cells, "initialize_with_zeros")["source"] = {"code": "def initialize_with_zeros(dim): pass"}
+    _answer_cell(cells, "propagate")["cell_type"] = 7
+    for cell in cells:
+        cell["id"] = len(cell["id"]) if cell["cell_type"] == "code" else None
+        if cell["cell_type"] == "code":
+            cell.update(outputs={"not": "a list"}, execution_count="once")
+    junk = ["a cell that is a string", ["a", "list"], 42, None, {}, {"metadata": []},
+            {"metadata": {"nbgrader": "sigmoid"}}, {"metadata": {"nbgrader": {"grade_id": None}}, "source": 3},
+            {"cell_type": ["code"], "metadata": {"nbgrader": {"grade_id": "sigmoid"}}, "source": "x = 1"},
+            {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "predict"}}, "source": [1, 2]},
+            {"cell_type": "code", "metadata": {"nbgrader": {"grade_id": "model"}}, "source": None}]
+    return dict(correct, nbformat_minor="five", metadata=["not", "an", "object"], cells=junk + cells)
+
+
+def lone_surrogates(correct):
+    """Lone surrogates (\\ud800-\\udfff in the JSON) in an answer's comment, in a string of another, in a
+    grade_id (model's: no answer then), in a cell id and in a Markdown cell of the student's own."""
+    cells = json.loads(json.dumps(correct["cells"]))
+    sigmoid, predict, model = (_answer_cell(cells, n) for n in ("sigmoid", "predict", "model"))
+    sigmoid["source"] = ["# a comment with a lone surrogate: \ud800\n"] + sigmoid["source"]
+    predict["source"] = ["LABEL = 'not a character: \udfff'\n"] + predict["source"]
+    model["metadata"]["nbgrader"]["grade_id"] = "model\udc00"
+    cells[0]["id"] = "intro-\ud83d"
+    own = {"cell_type": "markdown", "id": "\udbff", "metadata": {}, "source": ["My notes \udbff\udbff"]}
+    return dict(correct, cells=[own] + cells)
+
+
+def not_utf8(correct):
+    """A notebook saved in Latin-1: the é of a comment is the byte 0xe9, which no UTF-8 text holds."""
+    cells = json.loads(json.dumps(correct["cells"]))
+    _answer_cell(cells, "sigmoid")["source"].insert(0, "# caf\u00e9\n")
+    return json.dumps(dict(correct, cells=cells)).encode().replace(b"caf\\u00e9", b"caf\xe9")
+
+
 def whole_files():
-    """Submissions broken as files rather than by their answers."""
+    """Submissions broken as files rather than by their answers (text, or bytes written as they are)."""
     correct = json.loads((SUBMISSIONS / LR / "correct.ipynb").read_text(encoding="utf-8"))
     answers = [c for c in correct["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
     extra = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
@@ -550,6 +596,12 @@ def whole_files():
                       source="def sigmoid(z):\n    return 0.5 * np.ones_like(z)")
     same_ids = [dict(c, id="same") for c in correct["cells"]]
     no_ids = [{k: v for k, v in c.items() if k != "id"} for c in correct["cells"]]
+    # grade_ids that are no string: a list (unhashable), an object, a number; and a locked cell's null
+    non_string_ids = json.loads(json.dumps(correct["cells"]))
+    for grade_id, odd in {"sigmoid": ["sigmoid"], "propagate": {"name": "propagate"}, "predict": 7,
+                          "sigmoid_test": None}.items():
+        _answer_cell(non_string_ids, grade_id)["metadata"]["nbgrader"]["grade_id"] = odd
+    deep = "[" * 10_000 + "]" * 10_000  # 10 000 lists deep, written as text: json.dumps would overflow
     return {
         "nbformat_3": json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
                                   "worksheets": [{"cells": [{"cell_type": "code", "input": "x = 1"}]}]}),
@@ -557,6 +609,12 @@ def whole_files():
         "duplicated_answer_cell": json.dumps(dict(correct, cells=[duplicated] + correct["cells"])),
         "duplicated_cell_ids": json.dumps(dict(correct, cells=same_ids)),
         "missing_cell_ids": json.dumps(dict(correct, nbformat_minor=4, cells=no_ids)),
+        "non_string_grade_id": json.dumps(dict(correct, cells=non_string_ids)),
+        "deeply_nested_json": json.dumps(dict(correct, metadata=dict(correct["metadata"], deep="DEEP")))
+                                  .replace('"DEEP"', deep),
+        "odd_types_everywhere": json.dumps(odd_types(correct)),
+        "lone_surrogates": json.dumps(lone_surrogates(correct)),
+        "not_utf8": not_utf8(correct),
     }
 
 
@@ -744,20 +802,22 @@ def find_the_answer_key(assignment):
 def main():
     check = "--check" in sys.argv
     wanted = {name: json.dumps(notebook(name, a, c), indent=1) + "\n" for name, (a, c) in CELLS.items()}
-    wanted.update({name: text + "\n" for name, text in whole_files().items()})
+    wanted.update({name: content + ("\n" if isinstance(content, str) else b"\n")
+                   for name, content in whole_files().items()})
     for make in (hardcoded_public_outputs, edited_locked_cells):
         wanted[make.__name__] = json.dumps(make(), indent=1) + "\n"
     for assignment in (LR, "c1w4_deep_nn_application", "c1w3_planar_data"):
         wanted[f"find_the_answer_key_{assignment}"] = json.dumps(find_the_answer_key(assignment), indent=1) + "\n"
     stale = []
-    for name, text in wanted.items():
+    for name, content in wanted.items():
         path = HERE / f"{name}.ipynb"
-        if path.exists() and path.read_text(encoding="utf-8") == text:
+        content = content.encode("utf-8") if isinstance(content, str) else content
+        if path.exists() and path.read_bytes() == content:
             continue
         if check:
             stale.append(path.name)
         else:
-            path.write_text(text, encoding="utf-8")
+            path.write_bytes(content)
             print(f"wrote {path.relative_to(HERE.parent.parent)}")
     if stale:
         print("out of date (run python tests/hostile/make.py): " + ", ".join(stale), file=sys.stderr)
