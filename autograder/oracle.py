@@ -33,7 +33,8 @@ class Prepared:
     hidden: list
     public_frame: bytes  # {"cases": [...]} for each group of cases
     hidden_frame: bytes
-    records: dict  # {(case index, dependency): [(recorded arguments, the reply frame)]}
+    records: dict  # {(case index, dependency): [(recorded arguments, {argument: the input it is}, the reply
+    #                 frame)]}, and {(case index, None): the case's inputs}
     depth: int  # how deeply an output may nest: the expected outputs' depth, and two levels more
     setup: dict  # what the sandbox's setup says of this exercise
 
@@ -71,7 +72,9 @@ def prepared(assignment):
                 records[index, dep] = [
                     ({p: inputs[v["__input__"]] if isinstance(v, dict) and "__input__" in v else decode(v)
                       for p, v in call["args"].items()},
+                     {p: v["__input__"] for p, v in call["args"].items() if isinstance(v, dict) and "__input__" in v},
                      wire.frame({"result": values.encode(decode(call["result"]))})) for call in calls]
+            records[index, None] = inputs  # the case's inputs, which a call may name
         deps = {dep: {"params": s["params"], "defaults": {p: values.encode(decode(v)) for p, v in s["defaults"].items()}}
                 for dep, s in (exercise.get("deps") or {}).items()}
         found[name] = Prepared(
@@ -162,15 +165,22 @@ class Exchange:
         records = self.prepared.records.get((index, dep))
         if not records:
             return wire.frame({"none": True})
-        limits = values.Limits()
-        bound = {p: values.decode(v, limits) for p, v in args.items()}
+        inputs, limits, named, bound = self.prepared.records[index, None], values.Limits(), {}, {}
+        for p, v in args.items():  # an input of the case, sent by its name, or a value
+            if type(v) is dict and v.keys() == {"__input__"}:
+                if v["__input__"] not in inputs:
+                    return wire.frame({"none": True})
+                named[p], bound[p] = v["__input__"], inputs[v["__input__"]]
+            else:
+                bound[p] = values.decode(v, limits)
         params = [p for p in self.prepared.exercise["deps"][dep]["params"] if p not in PRINT_ONLY]
         start = self._next.get((index, dep), 0)
         # Calls usually come in the recorded order: the next record first, then all of them.
         for i in itertools.chain([start] if start < len(records) else [], range(len(records))):
-            recorded, reply = records[i]
+            recorded, recorded_inputs, reply = records[i]
             try:
-                matches = all(same(bound.get(p), recorded.get(p)) for p in params)
+                matches = all(named.get(p, False) == recorded_inputs.get(p, True)  # the same input, unchanged
+                              or same(bound.get(p), recorded.get(p)) for p in params)
             except Exception:  # arguments of a kind the comparison does not know: not the recorded ones
                 matches = False
             if matches:

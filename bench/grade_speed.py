@@ -1,6 +1,6 @@
 """Benchmark: grade the same logistic-regression submissions with nbgrader autograde and with this grader.
 
-    python bench/grade_speed.py [--count 50] [--rounds 7] [--without-nbgrader]
+    python bench/grade_speed.py [--count 50] [--rounds 7] [--without-nbgrader] [--against REV]
 
 Makes COUNT submissions (the canned correct, mistakes and hidden_only notebooks in turn, one per
 student) in scratch nbgrader courses, then times, in this one run:
@@ -16,6 +16,10 @@ student) in scratch nbgrader courses, then times, in this one run:
      by the cores); the two halves of the submissions as two independent 1-worker batches started together
      (two gradings at once that share nothing but the machine); and how much two processes speed up a pure
      CPU loop on this machine.
+  4. with --against REV (a commit, say the one before a change of the grader): each round also grades
+     the same submissions and their first half with that commit's grader (a git worktree of it), 1 worker,
+     right beside this one's, and prints both per-submission times (the marginal cost of a submission,
+     start and end left out, and the whole batch over the count) and their ratio.
 It prints the wall times and the ratios. Nothing here is a test: numbers depend on the machine.
 """
 
@@ -47,7 +51,8 @@ def fill(course, count, first=0):
 
 
 def batch(course, workers):
-    """The command that grades a course with this grader."""
+    """The command that grades a course with this grader (or, run in a worktree of another commit, with
+    that commit's: `python -m` imports the package of the folder it runs in first)."""
     return [sys.executable, "-m", "autograder", "batch", "--course", str(course), "--assignment", LR,
             "--workers", str(workers)]
 
@@ -103,22 +108,42 @@ def main():
     parser.add_argument("--count", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=7, help="times each batch configuration runs (median kept)")
     parser.add_argument("--without-nbgrader", action="store_true", help="skip the (slow) baseline")
+    parser.add_argument("--against", metavar="REV", help="also time this commit's grader, 1 worker, in each round")
     options = parser.parse_args()
     if options.count < 2 or options.rounds < 1:
         parser.error("--count must be at least 2 (the submissions are also graded in two halves) "
                      "and --rounds at least 1")
     count = options.count
     with tempfile.TemporaryDirectory() as scratch:
-        ours = make_course(Path(scratch) / "ours", [LR])
-        half = make_course(Path(scratch) / "half", [LR])
-        other = make_course(Path(scratch) / "other_half", [LR])
-        theirs = make_course(Path(scratch) / "nbgrader", [LR])
+        against = Path(scratch) / "against"
+        if options.against:
+            subprocess.run(["git", "worktree", "add", "--detach", str(against), options.against], cwd=ROOT,
+                           check=True, capture_output=True)
+        try:
+            baseline = _run(options, count, Path(scratch), against if options.against else None)
+        finally:
+            if options.against:
+                subprocess.run(["git", "worktree", "remove", "--force", str(against)], cwd=ROOT, capture_output=True)
+    if baseline is not None:
+        one, two, baseline = baseline
+        print(f"speed-up over nbgrader, 1 worker:  {baseline / one:6.1f}x")
+        print(f"speed-up over nbgrader, 2 workers: {baseline / two:6.1f}x")
+
+
+def _run(options, count, scratch, against):
+    """The rounds; return (1-worker median, 2-worker median, nbgrader's time) or None without nbgrader."""
+    if True:
+        ours = make_course(scratch / "ours", [LR])
+        half = make_course(scratch / "half", [LR])
+        other = make_course(scratch / "other_half", [LR])
+        theirs = make_course(scratch / "nbgrader", [LR])
         fill(ours, count)
         fill(half, count // 2)
         fill(other, count - count // 2, first=count // 2)
         fill(theirs, count)
         print(f"{count} submissions of {LR}", flush=True)
         runs, halves, apart, loops = {1: [], 2: []}, {1: [], 2: []}, [], []  # runs: (wall s, CPU s)
+        old = {"full": [], "half": []}  # the other commit's 1-worker runs
         for round_ in range(1, options.rounds + 1):
             # The two configurations run one after the other, first one then the other first in turn, so
             # that a slow spell of the machine (they come and go within seconds here) hits both alike.
@@ -129,6 +154,11 @@ def main():
                     shutil.rmtree(course / "autograder_results", ignore_errors=True)
                     record.append(timed(f"round {round_}: autograder batch, {size}, {workers} worker"
                                         f"{'s' * (workers > 1)}", batch(course, workers), ROOT))
+            if against is not None:
+                for course, size, key in ((ours, count, "full"), (half, count // 2, "half")):
+                    shutil.rmtree(course / "autograder_results", ignore_errors=True)
+                    old[key].append(timed(f"round {round_}: {options.against[:12]}, {size}, 1 worker",
+                                          batch(course, 1), against))
             for course in (half, other):
                 shutil.rmtree(course / "autograder_results", ignore_errors=True)
             apart.append(side_by_side([half, other]))
@@ -167,14 +197,26 @@ def main():
               f"busy and used {more:.2f}x the CPU time of 1 worker")
         print(f"the most 2 workers could be faster than 1 on {cores} cores, given the CPU time they used: "
               f"{statistics.median(bound):.2f}x  (rounds: {', '.join(f'{r:.2f}x' for r in bound)})")
+        if against is not None:
+            rest = count - count // 2
+            for label, full, part in (("this commit", runs[1], halves[1]), (options.against, old["full"], old["half"])):
+                marginal = statistics.median((a - b) / rest for (a, _), (b, _) in zip(full, part))
+                whole = statistics.median(a / count for a, _ in full)
+                print(f"per submission, 1 worker, {label[:12]:12s}: {1000 * marginal:6.1f} ms marginal, "
+                      f"{1000 * whole:6.1f} ms over the whole batch (medians of the rounds)")
+            ratio = [(a - b) / (c - d) for (a, _), (b, _), (c, _), (d, _) in
+                     zip(runs[1], halves[1], old["full"], old["half"]) if c > d]
+            whole = [a / c for (a, _), (c, _) in zip(runs[1], old["full"])]
+            print(f"this commit over {options.against[:12]}: {statistics.median(ratio):.2f}x the marginal time of a "
+                  f"submission (rounds: {', '.join(f'{r:.2f}' for r in ratio)}), {statistics.median(whole):.2f}x "
+                  f"the whole batch's (rounds: {', '.join(f'{r:.2f}' for r in whole)})")
         if options.without_nbgrader:
-            return
+            return None
         start = time.perf_counter()
         nbgrader("autograde", LR, "--force", cwd=theirs)
         baseline = time.perf_counter() - start
         print(f"{'nbgrader autograde (baseline)':40s} {baseline:8.1f} s")
-    print(f"speed-up over nbgrader, 1 worker:  {baseline / one:6.1f}x")
-    print(f"speed-up over nbgrader, 2 workers: {baseline / two:6.1f}x")
+        return one, two, baseline
 
 
 if __name__ == "__main__":

@@ -220,7 +220,7 @@ def test_a_result_is_kept_only_for_a_case_given_and_only_once():
 
 def test_a_dependency_is_answered_only_for_the_recorded_arguments():
     optimize = exchange("optimize")
-    recorded, reply = optimize.prepared.records[0, "propagate"][0]
+    recorded, _, reply = optimize.prepared.records[0, "propagate"][0]
     call = {"call": "propagate", "case": 0, "args": {p: values.encode(v) for p, v in recorded.items()}}
     assert optimize.receive(body(call)) == [reply]
     nudged = dict(recorded, w=recorded["w"] + 1e-3)
@@ -229,6 +229,10 @@ def test_a_dependency_is_answered_only_for_the_recorded_arguments():
     assert optimize.receive(body(dict(call, args={"w": "a string", "b": [1, 2]}))) == none
     assert optimize.receive(body(dict(call, case=99))) == none
     assert optimize.receive(body(dict(call, call="model"))) == none
+    named = dict(call["args"], X={"__input__": "X"}, Y={"__input__": "Y"})  # the case's own inputs, by name
+    assert optimize.receive(body(dict(call, args=named))) == [reply]
+    assert optimize.receive(body(dict(call, args=dict(named, X={"__input__": "Y"})))) == none
+    assert optimize.receive(body(dict(call, args=dict(named, X={"__input__": "nothing"})))) == none
 
 
 def test_errors_that_come_back_keep_only_known_fields_within_bounds():
