@@ -310,6 +310,47 @@ def test_canned_submission_gets_the_same_verdicts_as_with_nbgrader(path):
         assert full or with_nbgrader[e["name"]] == 0
 
 
+def _hidden_values(case):
+    """The ways a hidden case's expected floats could be written in a message (as repr, and as the public
+    messages print arrays, with 8 decimals)."""
+    import numpy as np
+    from autograder.engine import decode
+    found = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            [walk(v) for v in value.values()]
+        elif isinstance(value, (list, tuple)):
+            [walk(v) for v in value]
+        elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            [walk(float(v)) for v in value.ravel()]
+        elif isinstance(value, float) and abs(value) > 1e-3 and value != round(value, 2):
+            found.update({repr(value), f"{value:.8f}".rstrip("0"), np.format_float_positional(value, 8)})
+    walk(decode(case["expected"]))
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p in CANNED if p.stem in ("mistakes", "hidden_only")],
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_a_hidden_case_of_a_canned_submission_quotes_no_expected_value(path):
+    """Where a canned mistake fails a hidden case first, its message holds none of that case's expected values."""
+    from autograder.hidden import golden
+    exercises = golden(path.parent.name)
+    checked = 0
+    for e in grade(path, path.parent.name)["exercises"]:
+        first = e["output"].split("; case ", 1)[-1] if "; case " in e["output"] else ""
+        number = first.split(" ", 1)[0].rstrip(":")
+        if not number.isdigit() or "(hidden)" not in first.split(":", 1)[0]:
+            continue
+        case = exercises[e["name"]]["cases"][int(number) - 1]
+        assert not case["public"]
+        leaked = [v for v in _hidden_values(case) if v in e["output"]]
+        assert not leaked, (e["name"], leaked, e["output"])
+        checked += 1
+    if path.stem == "hidden_only":
+        assert checked, "no hidden case failed first: the test checked nothing"
+
+
 def test_blank_release_gets_zero_with_a_message_per_exercise():
     report = grade(ROOT / "release" / LR / f"{LR}.ipynb", LR)
     assert report["score"] == 0 and all("not implemented yet" in e["output"] for e in report["exercises"])
