@@ -62,27 +62,38 @@ def grade(source, assignment):
     found = (submission.Answers(problem=content.problem) if content.problem is not None
              else submission.read_answers(content.data, assignment, names))
     answers, notes, general, problem = found.answers, found.notes, found.general, found.problem
-    prepared = oracle.prepared(assignment)
-    exchanges = [oracle.Exchange(prepared[name]) for name in names]
+    phases = [(k, phase) for phase in oracle.PHASES for k, e in enumerate(exercises)
+              if phase == "public" or e["kind"] == "function"]  # the order the processes run in
+
+    def ran(k, ended):
+        return {phase: ended[k, phase] for phase in oracle.PHASES if (k, phase) in ended}
+
+    def passed(k, phase, ended):  # for the exercises that call exercise k: may its own answer be called?
+        messages = judge.judge(exercises[k], work.exchanges[k], ran(k, ended), LIMITS["seconds"])
+        cases = exercises[k]["cases"]
+        return len(messages) == len(cases) and all(m is None for m, c in zip(messages, cases)
+                                                   if c["public"] or phase == "hidden")
+    work = oracle.Submission(oracle.prepared(assignment), names, passed)
     ended = {}
     if problem is None and answers:
         task = dict(LIMITS, cells=[[n, answers.get(n)] for n in names])
-        run = sandbox.pool.grade(helper_modules(assignment), sandbox_setup(assignment), task, exchanges,
+        run = sandbox.pool.grade(helper_modules(assignment), sandbox_setup(assignment), task, work,
                                  SUBMISSION_SECONDS)
         problem, ended = run.problem, run.ended
-        problem = problem or (None if len(ended) == len(names) else "the sandbox did not report on every exercise")
-    stopped_in = next((k for k in range(len(names)) if k not in ended), None)
+        problem = problem or (None if all(p in ended for p in phases) else "the sandbox did not report on every exercise")
+    stopped_in = next((k for k, phase in phases if (k, phase) not in ended), None)
     verdicts = []
-    for k, (exercise, exchange) in enumerate(zip(exercises, exchanges)):
+    for k, (exercise, exchange) in enumerate(zip(exercises, work.exchanges)):
         name = exercise["name"]
+        complete = all(p in ended for p in phases if p[0] == k)
         if name not in answers:
             messages = [notes.get(name) or problem]
-        elif k not in ended and k == stopped_in:
+        elif not complete and k == stopped_in:
             messages = [f"{problem}, while this exercise ran: did its code stop the grader's process?"]
-        elif k not in ended:
+        elif not complete:
             messages = [f"not graded: {problem}, while {names[stopped_in]} ran"]
         else:
-            messages = judge.judge(exercise, points[name], exchange, ended[k], LIMITS["seconds"])
+            messages = judge.judge(exercise, exchange, ran(k, ended), LIMITS["seconds"])
         verdicts.append(judge.verdict(exercise, points[name], messages, notes.get(name) if name in answers else None,
                                       exchange.printed))
     report = [v.as_dict() for v in verdicts]

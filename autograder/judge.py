@@ -13,13 +13,10 @@ student has, earn nothing by themselves).  Every message is made safe to print, 
 (`safe_text`) and capped.
 """
 
-import builtins
 from dataclasses import dataclass
 
 MESSAGE_CHARS = 4000  # of one exercise's message: the whole report is bounded by the exercise count
 PRINTED_NOTE = 1 << 20  # characters printed by a case above which the message says so
-BUILTIN_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items()
-                               if isinstance(value, type) and issubclass(value, BaseException))
 
 
 def _escape(c):
@@ -51,10 +48,9 @@ def case_error(error, hidden):
     """The message of an error that a case's call raised (see oracle._case_error for what it holds)."""
     kind = error["kind"]
     if kind == "exception":
-        if hidden:
-            name = error["name"] if error["name"] in BUILTIN_EXCEPTIONS else "an exception"
-            return (f"raised {name} on this hidden case, where the public cases ran without one: test the "
-                    "function on other inputs (other sizes, other values)")
+        if hidden:  # not even its type: the answers choose it, and could spell a hidden input with it
+            return ("raised an exception on this hidden case, where the public cases ran without one: test "
+                    "the function on other inputs (other sizes, other values)")
         where = f" (in answer cell {error['cell']}, line {error['line']})" if error["cell"] else ""
         return f"raised {error['name']}: {error['text']}{where}"
     if kind == "not_implemented":
@@ -95,23 +91,26 @@ def exercise_error(exercise, error, late):
     return case_error(error, hidden=False)
 
 
-def _ended_without_result(ended, exercise, number, seconds):
-    """The message of the first case that has no result, given how the exercise's process ended."""
+def _ended_without_result(ended, number, seconds, hidden):
+    """The message of the first case of a phase that has no result, given how the phase's process ended."""
     case = f"case {number}" if number is not None else "the end"
+    if "skipped" in ended:
+        return "not run: the public cases ran out of time"
     if "timeout" in ended:
         return (f"did not finish within {seconds} s (stopped during {case}): an endless loop, or far too "
                 "much work?")
     if "signal" in ended:
-        return (f"the process running it was killed by signal {ended['signal']} during {case} "
-                "(out of memory, or a crash in compiled code)")
+        signal = "a signal" if hidden else f"signal {ended['signal']}"  # on a hidden case: no number to choose
+        return f"the process running it was killed by {signal} during {case} (out of memory, or a crash in compiled code)"
     if ended.get("exit") == 1:
         return ("the grader could not run it after the answers changed Python or numpy: do not replace "
                 "built-in or library functions")
     return f"the process running it exited during {case} (os._exit?) without a result"
 
 
-def judge(exercise, worth, exchange, ended, seconds):
-    """[message or None per case] for an exercise whose process ran (`ended`: how it ended)."""
+def judge(exercise, exchange, ended, seconds):
+    """[message or None per case] for an exercise whose processes ran: `ended` says how each phase's process
+    ended ({"public": ..., "hidden": ...}); the cases of a phase that did not run are "not run"."""
     from autograder.engine import Mismatch, engine
     from autograder.sandboxed import wire
     cases = exercise["cases"]
@@ -121,21 +120,20 @@ def judge(exercise, worth, exchange, ended, seconds):
         return [exercise_error(exercise, exchange.error, exchange.error_late)]
     if exercise["kind"] == "value":
         if exchange.value is None:
-            return [_ended_without_result(ended, exercise, None, seconds)]
+            return [_ended_without_result(ended.get("public", {}), None, seconds, False)]
         results = {i: {"output": exchange.value["value"], "changed": []} for i in range(len(cases))}
     else:
         results = exchange.results
-    messages, missing = [], None
-    order = exchange.prepared.public + exchange.prepared.hidden  # the order they ran in
-    for index in order:
-        if index not in results and missing is None:
-            missing = index
+    first_missing = {phase: next((i for i in group if i not in results), None)
+                     for phase, group in (("public", exchange.prepared.public), ("hidden", exchange.prepared.hidden))}
+    messages = []
     for index, case in enumerate(cases):
         hidden = not case["public"]
+        phase = "hidden" if hidden else "public"
         result = results.get(index)
         if result is None:
-            messages.append(_ended_without_result(ended, exercise, index + 1, seconds) if index == missing
-                            else "not run")
+            messages.append(_ended_without_result(ended[phase], index + 1, seconds, hidden)
+                            if index == first_missing[phase] and phase in ended else "not run")
             continue
         if "error" in result:
             messages.append(case_error(result["error"], hidden))

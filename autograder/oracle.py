@@ -1,20 +1,23 @@
-"""The grader's side of an exercise's socket: it sends the inputs, answers dependencies' calls, keeps what came back.
+"""The grader's side of a submission's sockets: it sends the inputs, answers dependencies' calls, keeps what came back.
 
-This process holds the answer key; the sandbox gets only what is asked here.  For one exercise of one
-submission (see sandboxed/exercise.py for the other side) an Exchange
-
-- sends the public cases' inputs first, and the hidden cases' inputs only when asked, once the answers
-  have sent what they had to say on the public ones: so no student-written text that comes back (an
-  exception's message) can carry a hidden input;
-- answers a call of a dependency with the reference result recorded for it only when the call's
-  arguments are the recorded ones (the same test as public_tests._Replay), else with "none", and the
-  answers then call their own version;
-- checks every message against a strict schema (values.py decodes the values within bounds) and keeps the
-  results.  The first message that breaks it ends the exchange: the exercise gets 0, with the reason.
+This process holds the answer key; the sandbox gets only what is asked here.  A submission's exercises
+run in two phases (see sandboxed/grading.py), each exercise in each phase in a process with a socket of
+its own.  For each, on request, an Exchange sends that phase's cases' inputs, and the hidden ones only once
+every exercise's public phase has ended: no hidden input is in the sandbox while the answers can still
+send back words of their own (public cases' messages quote an exception's text), whatever one exercise
+leaves for the next.  With them it names the dependencies that may be called as the student wrote them:
+those called often (OFTEN) whose own cases (so far) all passed, and all theirs.  A call of any other dependency comes to
+the grader, which
+answers with the reference result recorded for it only when the call's arguments are the recorded ones
+(the same test as public_tests._Replay), else with "none", and the answers then call their own version:
+so a mistake in one function costs only that function's points.
+Every message is checked against a strict schema (values.py decodes the values within bounds); the first
+one that breaks it ends the exchange: the exercise gets 0, with the reason.
 """
 
 import functools
 import itertools
+import json
 from dataclasses import dataclass, field
 
 from autograder.sandboxed import values, wire
@@ -23,6 +26,11 @@ ERROR_KINDS = {"exception", "not_implemented", "memory", "exit", "tampered", "pr
                "unsendable"}
 EXERCISE_ERROR_KINDS = {"cell_raised", "undefined", "not_callable", "signature", "tampered", "unsendable"}
 TEXT = 2000  # characters kept of any text that comes back
+# A dependency called this many times a case or more (optimize calls propagate at every step) is called as
+# the student wrote it when that passed all its cases: a round trip per call would cost more than the
+# call.  A dependency called fewer times is replayed (model calls optimize once, and optimize's training
+# would cost more than the round trip).
+OFTEN = 20
 
 
 @dataclass
@@ -31,11 +39,11 @@ class Prepared:
     exercise: dict  # the golden entry: expected outputs and all
     public: list  # the indexes of the public cases, and of the hidden ones
     hidden: list
-    public_frame: bytes  # {"cases": [...]} for each group of cases
-    hidden_frame: bytes
+    cases: dict  # {phase: the JSON of its cases' inputs, as sent}
     records: dict  # {(case index, dependency): [(recorded arguments, {argument: the input it is}, the reply
     #                 frame)]}, and {(case index, None): the case's inputs}
     depth: int  # how deeply an output may nest: the expected outputs' depth, and two levels more
+    often: frozenset  # the dependencies called OFTEN times a case or more (see Submission.ready)
     setup: dict  # what the sandbox's setup says of this exercise
 
 
@@ -79,8 +87,11 @@ def prepared(assignment):
                 for dep, s in (exercise.get("deps") or {}).items()}
         found[name] = Prepared(
             exercise=exercise, public=public, hidden=hidden,
-            public_frame=wire.frame({"cases": [_case(i, cases[i], decode) for i in public]}),
-            hidden_frame=wire.frame({"cases": [_case(i, cases[i], decode) for i in hidden]}),
+            cases={phase: json.dumps([_case(i, cases[i], decode) for i in group], separators=(",", ":"))
+                   for phase, group in (("public", public), ("hidden", hidden))},
+            often=frozenset(dep for dep in exercise.get("deps") or {} if sum(
+                len(calls) for c in cases for d, calls in (c.get("replay") or {}).items() if d == dep)
+                >= OFTEN * max(len(cases), 1)),
             records=records, depth=2 + max((_depth(decode(c["expected"])) for c in exercise["cases"]), default=0),
             setup={"name": name, "kind": exercise["kind"], "params": exercise.get("params", []),
                    "outputs": exercise["outputs"], "deps": deps})
@@ -92,54 +103,65 @@ def setup(assignment, code):
     return {"code": code, "exercises": [p.setup for p in prepared(assignment).values()]}
 
 
+PHASES = ("public", "hidden")
+
+
 @dataclass
 class Exchange:
-    """One exercise's exchange with the answers' process, for one submission."""
+    """One exercise's exchanges with the answers' processes, for one submission."""
     prepared: Prepared
     results: dict = field(default_factory=dict)  # {case index: {"output": value, "changed": [...]} or {"error": ...}}
     printed: int = 0  # the most characters printed in a case
     value: object = None  # an exercise that defines a value: {"value": it}
     error: dict = None  # an error of the whole exercise
-    error_late: bool = False  # ... sent after the hidden cases' inputs
+    error_late: bool = False  # ... sent in the hidden phase (none of its words may be shown)
     refused: str = None  # why the exchange was ended, if it was
-    hidden_sent: bool = False
+    waiting: set = field(default_factory=set)  # the phases whose process asked for its cases
+    sent: set = field(default_factory=set)  # ... and got them
     _next: dict = field(default_factory=dict)
-
-    def first(self):
-        return [self.prepared.public_frame]
 
     def refuse(self, reason):
         if self.refused is None:
             self.refused = reason
         self.results, self.value = {}, None  # not judged: not kept
 
-    def receive(self, body):
+    def cases(self, phase, trusted):
+        """The frame that starts a phase: its cases' inputs and the trusted dependencies."""
+        self.waiting.discard(phase)
+        self.sent.add(phase)
+        return wire.frame_raw(f'{{"trusted":{json.dumps(sorted(trusted))},"cases":{self.prepared.cases[phase]}}}')
+
+    def receive(self, phase, body):
         """Take one message; return the frames to send in answer.  Raise wire.Refused if it breaks the schema."""
-        if self.refused is not None:
-            return []
+        if self.refused is not None:  # ended already: its other phase's socket too
+            raise wire.Refused(self.refused)
         message = wire.loads(body)
         if type(message) is not dict:
             raise wire.Refused("a message that is not an object")
         keys = set(message)
+        if keys == {"want"} and message["want"] == "cases" and phase not in self.sent | self.waiting:
+            self.waiting.add(phase)  # answered by the Submission, when it can say which dependencies to trust
+            return []
+        if phase not in self.sent:
+            raise wire.Refused("a message before its cases")
         if keys == {"call", "case", "args"}:
-            return [self._call(message)]
-        if keys == {"want"} and message["want"] == "hidden" and not self.hidden_sent:
-            self.hidden_sent = True
-            return [self.prepared.hidden_frame]
+            return [self._call(phase, message)]
         if "case" in keys and keys in ({"case", "output", "changed", "printed"}, {"case", "error", "printed"}):
-            self._result(message)
+            self._result(phase, message)
             return []
         if keys == {"value"} and self.prepared.exercise["kind"] == "value" and self.value is None:
             self.value = {"value": values.decode(message["value"], values.Limits(), self.prepared.depth)}
             return []
-        if keys == {"error"} and self.error is None and not self.results:
-            self.error, self.error_late = _exercise_error(message["error"]), self.hidden_sent
+        if keys == {"error"}:
+            error = _exercise_error(message["error"])
+            if self.error is None:  # the hidden phase's process meets the public one's error again
+                self.error, self.error_late = error, phase == "hidden"
             return []
         raise wire.Refused("a message the grader does not expect here")
 
-    def _result(self, message):
+    def _result(self, phase, message):
         index, printed = message["case"], message["printed"]
-        allowed = self.prepared.hidden if self.hidden_sent else self.prepared.public
+        allowed = self.prepared.hidden if phase == "hidden" else self.prepared.public
         if type(index) is not int or index not in allowed or index in self.results:
             raise wire.Refused("a result for a case it was not given, or given twice")
         if type(printed) is not int or printed < 0:
@@ -157,11 +179,13 @@ class Exchange:
         self.results[index] = {"output": values.decode(message["output"], values.Limits(), self.prepared.depth),
                                "changed": changed}
 
-    def _call(self, message):
+    def _call(self, phase, message):
         from autograder.engine import PRINT_ONLY, same  # numpy and the engine: loaded by then
         dep, index, args = message["call"], message["case"], message["args"]
         if type(index) is not int or type(dep) is not str or type(args) is not dict:
             raise wire.Refused("a malformed call of a dependency")
+        if index not in (self.prepared.hidden if phase == "hidden" else self.prepared.public):
+            return wire.frame({"none": True})
         records = self.prepared.records.get((index, dep))
         if not records:
             return wire.frame({"none": True})
@@ -196,7 +220,7 @@ def _text(value, limit=TEXT):
 
 
 def _case_error(error):
-    if type(error) is not dict or error.get("kind") not in ERROR_KINDS:
+    if type(error) is not dict or type(error.get("kind")) is not str or error["kind"] not in ERROR_KINDS:
         raise wire.Refused("a malformed error")
     kind = error["kind"]
     if kind == "exception":
@@ -214,7 +238,7 @@ def _case_error(error):
 
 
 def _exercise_error(error):
-    if type(error) is not dict or error.get("kind") not in EXERCISE_ERROR_KINDS:
+    if type(error) is not dict or type(error.get("kind")) is not str or error["kind"] not in EXERCISE_ERROR_KINDS:
         raise wire.Refused("a malformed error")
     kind = error["kind"]
     if kind == "cell_raised":
@@ -229,3 +253,63 @@ def _exercise_error(error):
     if kind in ("tampered", "unsendable"):
         return {"kind": kind, "text": _text(error.get("text"))}
     return {"kind": kind}
+
+
+class Submission:
+    """The grader's side of all of one submission's exercise sockets.  `passed(index, phase, ended)` says
+    whether exercise `index`'s answers passed all its cases of that phase and before (given how its
+    processes ended), for the exercises that depend on it."""
+
+    def __init__(self, prepared, names, passed):
+        self.exchanges = [Exchange(prepared[name]) for name in names]
+        self.names, self.passed = list(names), passed
+        self.ended = {}  # {(exercise index, phase): how its process ended}
+        self.order = [(phase, k) for phase in PHASES for k in range(len(names))]  # the sockets, in their order
+
+    def receive(self, channel, body):
+        phase, k = channel
+        if (k, phase) in self.ended:  # written after its process was seen to end (by a copy of its socket): not
+            return []  # taken, since the exercise may have been judged for its dependents already
+        replies = [(channel, frame) for frame in self.exchanges[k].receive(phase, body)]
+        return replies + self.ready()
+
+    def refuse(self, channel, reason):
+        self.exchanges[channel[1]].refuse(reason)
+
+    def status(self, k, phase, ended):
+        """The grading process says how exercise k's process of a phase ended; return the frames now ready."""
+        if not 0 <= k < len(self.names) or phase not in PHASES or (k, phase) in self.ended:
+            raise wire.Refused("a status of no exercise, or given twice")
+        self.ended[k, phase] = ended
+        return self.ready()
+
+    def _below(self, k):
+        """Exercise k and every exercise it depends on, directly or not."""
+        found, todo = set(), [k]
+        while todo:
+            j = todo.pop()
+            if j not in found:
+                found.add(j)
+                todo += [self.names.index(d) for d in self.exchanges[j].prepared.exercise.get("deps") or {}
+                         if d in self.names]
+        return found
+
+    def ready(self):
+        """The cases of every process that asked for them and can now be told which dependencies to trust."""
+        frames = []
+        for k, exchange in enumerate(self.exchanges):
+            for phase in sorted(exchange.waiting):
+                if phase == "hidden" and any((i, "public") not in self.ended for i in range(len(self.names))):
+                    continue  # no hidden input before every exercise's public phase has ended
+                # A dependency called as written calls its own dependencies as written too: it is trusted
+                # only if it and all it depends on, down to the end, passed their cases.
+                deps = {self.names.index(d): self._below(self.names.index(d))
+                        for d in exchange.prepared.often if d in self.names}
+                needed = [(j, p) for below in deps.values() for j in below for p in PHASES[:PHASES.index(phase) + 1]
+                          if p == "public" or self.exchanges[j].prepared.exercise["kind"] == "function"]
+                if any(key not in self.ended for key in needed):
+                    continue
+                trusted = [self.names[j] for j, below in deps.items()
+                           if all(self.passed(i, phase, self.ended) for i in below)]
+                frames.append(((phase, k), exchange.cases(phase, trusted)))
+        return frames

@@ -45,6 +45,7 @@ ENDING_SECONDS = 10  # for a sandbox that was never started to end by itself (se
 MESSAGE_BYTES = 4 << 20  # the largest message an exercise's process may send
 EXERCISE_BYTES = 16 << 20  # all that one exercise's process may send
 SUBMISSION_BYTES = 32 << 20  # all that a submission's processes may send together
+PENDING_BYTES = 16 << 20  # replies an exercise's process may leave unread
 STATUS_BYTES = 1 << 20  # all that the submission's grading process may send
 CGROUP_EXTRA = 768 << 20  # a sandbox's cgroup: an exercise's address space and this, for Python and /tmp
 
@@ -91,7 +92,9 @@ def command(modules=()):
              "--proc", "/proc", "--dev", "/dev",
              # The sandbox's root and /dev are memory-backed and unlimited: read-only, so that only the
              # size-limited /tmp takes files (else writing files could fill the machine's memory).
-             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/grader",
+             # /proc read-only too: run by root, the sandbox's uid is the machine's root, which the kernel lets
+             # write /proc/sys (host-wide settings) and other processes' /proc files whatever the capabilities.
+             "--remount-ro", "/dev", "--remount-ro", "/", "--remount-ro", "/proc", "--chdir", "/grader",
              sys.executable, "-S", "-E", "-B", "-m", "sandboxed.server",  # -S: see sandboxed/server.py
              *[p for p in site.getsitepackages() if os.path.isdir(p)]]
     return args
@@ -200,8 +203,9 @@ def confinement():
 # --- one sandbox -----------------------------------------------------------------------------------------------
 
 class Run:
-    """How a submission's run in a sandbox went: `problem` (None, or what stopped it), `ended` ({exercise
-    number: how its process ended, from the grading process}), and whether the sandbox may grade another."""
+    """How a submission's run in a sandbox went: `problem` (None, or what stopped it), `ended` ({(exercise
+    number, phase): how its process ended, from the grading process}), and whether the sandbox may grade
+    another."""
 
     def __init__(self, problem=None, ended=None, reusable=False):
         self.problem, self.ended, self.reusable = problem, ended or {}, reusable
@@ -257,12 +261,12 @@ class Sandbox:
         while chunk := self.process.stderr.read(1 << 16):
             self.errors = (self.errors + chunk)[-(1 << 16):]
 
-    def grade(self, task, exchanges, seconds):
+    def grade(self, task, submission, seconds):
         """Grade one submission: `task` is what its grading process reads (sandboxed/grading.py), and
-        `exchanges` serve the exercises' sockets, in order.  Return a Run."""
+        `submission` (an oracle.Submission) serves the exercises' sockets.  Return a Run."""
         number = next(self._tasks)
         task = dict(task, task=number)
-        ours, theirs = zip(*(socket.socketpair() for _ in range(1 + len(exchanges))))
+        ours, theirs = zip(*(socket.socketpair() for _ in range(1 + len(submission.order))))
         try:
             socket.send_fds(self.control, [json.dumps({"task": number}).encode()], [s.fileno() for s in theirs])
         except OSError:
@@ -272,7 +276,7 @@ class Sandbox:
         finally:
             for s in theirs:
                 s.close()
-        return _Serving(self, number, ours, exchanges).serve(wire.frame(task), time.monotonic() + seconds, seconds)
+        return _Serving(self, number, ours, submission).serve(wire.frame(task), time.monotonic() + seconds, seconds)
 
     def close(self):
         if os.getpid() != self.owner:
@@ -326,28 +330,26 @@ class Sandbox:
 
 
 class _Serving:
-    """The grader's end of one submission's sockets, served until the sandbox says the submission is done."""
+    """The grader's end of one submission's sockets, served until the sandbox says the submission is done.
+    `submission` (an oracle.Submission) answers what the exercises' processes send; this only carries it,
+    within bounds."""
 
-    def __init__(self, sandbox, number, sockets, exchanges):
-        self.sandbox, self.number, self.exchanges = sandbox, number, exchanges
-        self.submission, self.channels = sockets[0], list(sockets[1:])
+    def __init__(self, sandbox, number, sockets, submission):
+        self.sandbox, self.number, self.work = sandbox, number, submission
+        self.submission, self.channels = sockets[0], dict(zip(sockets[1:], submission.order))
+        self.sockets = {channel: s for s, channel in self.channels.items()}
         self.selector = selectors.DefaultSelector()
-        self.pending = {}  # socket: bytes still to write
-        self.readers = {self.submission: wire.Reader(STATUS_BYTES)}
-        self.received, self.total = {self.submission: 0}, 0
-        self.ended, self.problem, self.done = {}, None, None
+        self.pending = {}  # socket: bytearray still to write
+        self.readers = {s: wire.Reader(STATUS_BYTES if s is self.submission else MESSAGE_BYTES) for s in sockets}
+        self.received, self.total = dict.fromkeys(sockets, 0), 0
+        self.problem, self.done = None, None
         for s in sockets:
             s.setblocking(False)
-            self.readers.setdefault(s, wire.Reader(MESSAGE_BYTES))
-            self.received.setdefault(s, 0)
             self.selector.register(s, selectors.EVENT_READ)
         self.selector.register(sandbox.control, selectors.EVENT_READ)
 
     def serve(self, task, deadline, seconds):
         self._write(self.submission, task)
-        for channel, exchange in zip(self.channels, self.exchanges):
-            for message in exchange.first():
-                self._write(channel, message)
         try:
             while self.done is None and self.problem is None:
                 left = deadline - time.monotonic()
@@ -357,11 +359,10 @@ class _Serving:
                 for key, events in self.selector.select(left):
                     if events & selectors.EVENT_WRITE:
                         self._flush(key.fileobj)
-                    if events & selectors.EVENT_READ:
-                        if key.fileobj is self.sandbox.control:
-                            self._control()
-                        else:
-                            self._read(key.fileobj)
+                    if events & selectors.EVENT_READ and key.fileobj is self.sandbox.control:
+                        self._control()
+                    elif events & selectors.EVENT_READ and key.fileobj in self.readers:
+                        self._read(key.fileobj)
             if self.done is not None:  # every process of the submission has ended: take what they left
                 for s in [self.submission, *self.channels]:
                     if s in self.readers:
@@ -379,28 +380,29 @@ class _Serving:
             reusable = self.problem is None and left == [] and changed == []
         else:
             reusable = False
-        return Run(self.problem, self.ended, reusable)
+        return Run(self.problem, dict(self.work.ended), reusable)
 
     def _write(self, s, data):
         if s not in self.readers:  # closed
             return
-        self.pending[s] = self.pending.get(s, b"") + data
+        buffered = self.pending.setdefault(s, bytearray())
+        buffered += data
+        if len(buffered) > PENDING_BYTES and s is not self.submission:  # the process reads none of its replies
+            self._refused(s, wire.Refused(f"more than {PENDING_BYTES >> 20} MB of replies left unread"))
+            return
         self._flush(s)
 
     def _flush(self, s):
-        data = self.pending.get(s, b"")
-        try:
-            sent = s.send(data) if data else 0
-        except BlockingIOError:
-            sent = 0
-        except OSError:  # the process at the other end is gone
-            self.pending.pop(s, None)
-            sent = None
-        if sent is not None:
-            self.pending[s] = data[sent:]
-        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if self.pending.get(s) else 0)
+        data = self.pending.get(s)
+        if data:
+            try:
+                del data[:s.send(data)]
+            except BlockingIOError:
+                pass
+            except OSError:  # the process at the other end is gone
+                data.clear()
         if s in self.readers:
-            self.selector.modify(s, events)
+            self.selector.modify(s, selectors.EVENT_READ | (selectors.EVENT_WRITE if data else 0))
 
     def _control(self):
         try:
@@ -422,7 +424,7 @@ class _Serving:
         self.done = message
 
     def _read(self, s, until_empty=False):
-        while True:
+        while s in self.readers:
             try:
                 data = s.recv(1 << 20)
             except BlockingIOError:
@@ -440,14 +442,13 @@ class _Serving:
                     raise wire.Refused(f"more than {cap >> 20} MB")
                 if self.total > SUBMISSION_BYTES and s is not self.submission:
                     raise wire.Refused(f"more than the {SUBMISSION_BYTES >> 20} MB a whole submission may send")
-                bodies = self.readers[s].feed(data)
-                for body in bodies:
+                for body in self.readers[s].feed(data):
                     self._message(s, body)
             except wire.Refused as refused:
                 self._refused(s, refused)
                 return
             except Exception as error:  # what the schema let through and the grader could not handle
-                self._refused(s, f"the grader could not handle it: {type(error).__name__}")
+                self._refused(s, wire.Refused(f"the grader could not handle it: {type(error).__name__}"))
                 return
             if not until_empty:
                 return
@@ -457,17 +458,25 @@ class _Serving:
             message = wire.loads(body)
             if not isinstance(message, dict) or message.get("task") != self.number:
                 raise wire.Refused("a status of another task")
-            if "exercise" in message and type(message["exercise"]) is int and isinstance(message.get("ended"), dict):
-                self.ended[message["exercise"]] = message["ended"]
-            return
-        for reply in self.exchanges[self.channels.index(s)].receive(body):
-            self._write(s, reply)
+            if "finished" in message:
+                return
+            k, phase, ended = message.get("exercise"), message.get("phase"), message.get("ended")
+            if type(k) is not int or not isinstance(ended, dict) or (phase, k) not in self.sockets:
+                raise wire.Refused("a malformed status")
+            channel = self.sockets[phase, k]
+            if channel in self.readers:  # its process has ended: all it sent is there to read, first
+                self._read(channel, until_empty=True)
+            replies = self.work.status(k, phase, ended)
+        else:
+            replies = self.work.receive(self.channels[s], body)
+        for channel, frame in replies:
+            self._write(self.sockets[channel], frame)
 
     def _refused(self, s, refused):
         if s is self.submission:
             self.problem = f"the sandbox's grading process sent something unreadable ({refused})"
         else:
-            self.exchanges[self.channels.index(s)].refuse(str(refused))
+            self.work.refuse(self.channels[s], str(refused))
         self._stop_reading(s)
 
     def _stop_reading(self, s):
@@ -529,7 +538,7 @@ class Pool:
         for sandbox in self._launched:
             sandbox.forget()
 
-    def grade(self, modules, setup, task, exchanges, seconds):
+    def grade(self, modules, setup, task, submission, seconds):
         """Grade in this thread's warm sandbox for these modules and setup (started, or replaced, as needed);
         return a Run."""
         modules = tuple(modules)
@@ -542,11 +551,14 @@ class Pool:
         self._local.sandbox = None
         if sandbox.setup is None:  # launched, not started yet
             sandbox.start(setup)
-        run = sandbox.grade(task, exchanges, seconds)
-        if run.reusable:
-            self._local.sandbox = sandbox
-        else:
-            sandbox.close()
+        run = None
+        try:
+            run = sandbox.grade(task, submission, seconds)
+        finally:  # an exception here (the batch's backstop, say) must not leave the sandbox behind
+            if run is not None and run.reusable:
+                self._local.sandbox = sandbox
+            else:
+                sandbox.close()
         return run
 
     def close(self):

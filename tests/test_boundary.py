@@ -79,6 +79,10 @@ def test_the_seccomp_program_lets_a_process_change_only_itself(machine):
     assert run_filter(program, ioprio_set, [1, 0, 0], machine=machine) == seccomp.ALLOW
     assert run_filter(program, ioprio_set, [1, 1, 0], machine=machine) == EPERM
     assert run_filter(program, ioprio_set, [2, 0, 0], machine=machine) == EPERM  # a process group
+    for name in ("socket", "socketpair"):
+        assert run_filter(program, table[name], [1, 1, 0], machine=machine) == seccomp.ALLOW  # AF_UNIX
+        assert run_filter(program, table[name], [2, 1, 0], machine=machine) == EPERM  # AF_INET
+        assert run_filter(program, table[name], [10, 1, 0], machine=machine) == EPERM  # AF_INET6
 
 
 def test_the_seccomp_program_refuses_other_abis_and_allows_the_rest():
@@ -122,11 +126,13 @@ ARRAY = {"__array__": "AAAAAAAA8D8=", "dtype": "<f8", "shape": [1]}  # [1.0]
     ({"__array__": "AAAAAAAA8D8=", "dtype": "|V8", "shape": [1]}, "dtype"),
     ({"__array__": "AAAAAAAA8D8=", "dtype": "|O", "shape": [1]}, "dtype"),
     ({"__array__": "AAAAAAAA8D8=", "dtype": "<c16", "shape": [1]}, "dtype"),
-    ({"__array__": "AAAAAAAA8D8=", "dtype": "<f8", "shape": [1 << 40]}, "elements"),
+    ({"__array__": "AAAAAAAA8D8=", "dtype": "<f8", "shape": [1 << 20, 1 << 20]}, "elements"),
     ({"__array__": "AAAAAAAA8D8=", "dtype": "<f8", "shape": [2]}, "length of its shape"),
     ({"__array__": "AAAAAAAA8D8", "dtype": "<f8", "shape": [1]}, "length of its shape"),
     ({"__array__": "AAAAAAAA8D!=", "dtype": "<f8", "shape": [1]}, "base64"),
     ({"__array__": "AAAAAAAA8D8=", "dtype": "<f8", "shape": [-1]}, "shape"),
+    ({"__array__": "", "dtype": "<f8", "shape": [0, 10 ** 30]}, "shape"),
+    ({"__array__": "", "dtype": "<f8", "shape": [0, 1 << 31, 1 << 31, 1 << 31]}, "shape"),
     ({"__array__": "AAAAAAAA8D8=", "dtype": "<f8", "shape": [1.0]}, "shape"),
     ({"__array__": "AAAAAAAA8D8=", "dtype": "<f8", "shape": [1], "extra": 1}, "other keys"),
     ({"__tuple__": [1], "__dict__": {}}, "tagged"),
@@ -174,79 +180,119 @@ def test_a_reader_refuses_a_long_message_before_its_body_arrives():
 
 # --- the grader's side of an exercise's socket -----------------------------------------------------------------
 
-def exchange(name):
-    return oracle.Exchange(oracle.prepared(LR)[name])
+def exchange(name, phase="public"):
+    """An exercise's exchange whose process of `phase` got its cases."""
+    exchanged = oracle.Exchange(oracle.prepared(LR)[name])
+    exchanged.receive(phase, body({"want": "cases"}))
+    exchanged.cases(phase, [])
+    return exchanged
 
 
 def body(message):
     return wire.frame(message)[wire.HEADER:]
 
 
-def test_the_sandbox_setup_and_the_public_inputs_hold_nothing_of_the_answer_key():
-    """What crosses into the sandbox before the hidden phase: the imports cell, what each exercise is, and
-    the public cases' inputs.  No expected output, tolerance, estimate, mistake or recorded result."""
+def submission(passed=lambda k, phase, ended: True):
+    return oracle.Submission(oracle.prepared(LR), list(oracle.prepared(LR)), passed)
+
+
+def test_the_sandbox_setup_and_the_cases_hold_nothing_of_the_answer_key():
+    """All that crosses into the sandbox: the imports cell, what each exercise is, and the cases' inputs.
+    No expected output, tolerance, estimate, mistake or recorded result."""
     from autograder.grade import sandbox_setup
-    sent = json.dumps(sandbox_setup(LR)) + "".join((p.public_frame[wire.HEADER:] + p.hidden_frame[wire.HEADER:])
-                                                   .decode() for p in oracle.prepared(LR).values())
+    sent = json.dumps(sandbox_setup(LR)) + "".join(p.cases["public"] + p.cases["hidden"]
+                                                   for p in oracle.prepared(LR).values())
     for word in ("expected", "rtol", "atol", "numeric", "mistakes", "replay", "result", "hint", "public"):
         assert f'"{word}"' not in sent, word
     for prepared in oracle.prepared(LR).values():
-        cases = json.loads(prepared.public_frame[wire.HEADER:])["cases"] + \
-            json.loads(prepared.hidden_frame[wire.HEADER:])["cases"]
+        cases = json.loads(prepared.cases["public"]) + json.loads(prepared.cases["hidden"])
         assert all(set(case) <= {"index", "args", "kwargs", "seed"} for case in cases)
 
 
-def test_hidden_inputs_come_only_when_asked_and_only_once():
-    propagate = exchange("propagate")
-    assert propagate.first() == [propagate.prepared.public_frame]
-    assert propagate.receive(body({"want": "hidden"})) == [propagate.prepared.hidden_frame]
+def test_hidden_inputs_come_only_once_every_public_phase_has_ended():
+    work = submission()
+    names, hidden = list(oracle.prepared(LR)), ("hidden", 2)
+    assert work.receive(hidden, body({"want": "cases"})) == []  # asked for: kept waiting
+    for k in range(len(names) - 1):
+        assert work.status(k, "public", {"exit": 0}) == []
+    ready = work.status(len(names) - 1, "public", {"exit": 0})
+    assert ready == [(hidden, work.exchanges[2].cases("hidden", []))]
+    assert json.loads(ready[0][1][wire.HEADER:])["cases"][0]["index"] in work.exchanges[2].prepared.hidden
     with pytest.raises(wire.Refused):
-        propagate.receive(body({"want": "hidden"}))
+        work.receive(hidden, body({"want": "cases"}))  # once only
+    with pytest.raises(wire.Refused):
+        work.status(0, "public", {"exit": 0})  # a status given twice
+
+
+def test_a_dependency_is_trusted_only_when_called_often_and_its_cases_passed():
+    """optimize calls propagate at every step: trusted when propagate passed; model calls optimize once a
+    case: replayed whatever optimize did."""
+    verdicts = {}
+    work = submission(lambda k, phase, ended: verdicts[k])
+    names = list(oracle.prepared(LR))
+    for k in range(names.index("optimize")):
+        work.status(k, "public", {"exit": 0})
+    for propagate_passed in (True, False):
+        verdicts = {k: propagate_passed for k in range(len(names))}
+        exchange_ = oracle.Exchange(work.exchanges[names.index("optimize")].prepared)
+        work.exchanges[names.index("optimize")] = exchange_
+        replies = work.receive(("public", names.index("optimize")), body({"want": "cases"}))
+        assert json.loads(replies[0][1][wire.HEADER:])["trusted"] == (["propagate"] if propagate_passed else [])
+    assert "optimize" not in oracle.prepared(LR)["model"].often and "propagate" in oracle.prepared(LR)["optimize"].often
+
+
+def test_no_message_but_the_request_for_cases_comes_before_them():
+    fresh = oracle.Exchange(oracle.prepared(LR)["sigmoid"])
+    with pytest.raises(wire.Refused, match="before its cases"):
+        fresh.receive("public", body({"case": 0, "output": 0.5, "changed": [], "printed": 0}))
 
 
 def test_a_result_is_kept_only_for_a_case_given_and_only_once():
     sigmoid = exchange("sigmoid")
     result = {"case": 0, "output": values.encode(np.array([0.5])), "changed": [], "printed": 0}
-    sigmoid.receive(body(result))
+    sigmoid.receive("public", body(result))
     for wrong in (result, dict(result, case=1), dict(result, case="0"), dict(result, printed=-1),
                   dict(result, changed=["not_a_parameter"]), dict(result, extra=1)):
         with pytest.raises(wire.Refused):
-            exchange("sigmoid").receive(body(wrong)) if wrong is not result else sigmoid.receive(body(wrong))
-    hidden = exchange("sigmoid")
-    hidden.receive(body({"want": "hidden"}))
-    with pytest.raises(wire.Refused):  # a public case's result after the hidden inputs: its text could carry them
-        hidden.receive(body(result))
+            (sigmoid if wrong is result else exchange("sigmoid")).receive("public", body(wrong))
+    with pytest.raises(wire.Refused):  # a public case's result on the hidden phase's socket
+        exchange("sigmoid", "hidden").receive("hidden", body(result))
 
 
 def test_a_dependency_is_answered_only_for_the_recorded_arguments():
     optimize = exchange("optimize")
     recorded, _, reply = optimize.prepared.records[0, "propagate"][0]
     call = {"call": "propagate", "case": 0, "args": {p: values.encode(v) for p, v in recorded.items()}}
-    assert optimize.receive(body(call)) == [reply]
+    ask = lambda message: optimize.receive("public", body(message))  # noqa: E731
+    assert ask(call) == [reply]
     nudged = dict(recorded, w=recorded["w"] + 1e-3)
     none = [wire.frame({"none": True})]
-    assert optimize.receive(body(dict(call, args={p: values.encode(v) for p, v in nudged.items()}))) == none
-    assert optimize.receive(body(dict(call, args={"w": "a string", "b": [1, 2]}))) == none
-    assert optimize.receive(body(dict(call, case=99))) == none
-    assert optimize.receive(body(dict(call, call="model"))) == none
+    assert ask(dict(call, args={p: values.encode(v) for p, v in nudged.items()})) == none
+    assert ask(dict(call, args={"w": "a string", "b": [1, 2]})) == none
+    assert ask(dict(call, args={})) == none
+    assert ask(dict(call, case=99)) == none
+    assert ask(dict(call, case=optimize.prepared.hidden[0])) == none  # a hidden case's, in the public phase
+    assert ask(dict(call, call="model")) == none
     named = dict(call["args"], X={"__input__": "X"}, Y={"__input__": "Y"})  # the case's own inputs, by name
-    assert optimize.receive(body(dict(call, args=named))) == [reply]
-    assert optimize.receive(body(dict(call, args=dict(named, X={"__input__": "Y"})))) == none
-    assert optimize.receive(body(dict(call, args=dict(named, X={"__input__": "nothing"})))) == none
+    assert ask(dict(call, args=named)) == [reply]
+    assert ask(dict(call, args=dict(named, X={"__input__": "Y"}))) == none
+    assert ask(dict(call, args=dict(named, X={"__input__": "nothing"}))) == none
 
 
 def test_errors_that_come_back_keep_only_known_fields_within_bounds():
     sigmoid = exchange("sigmoid")
-    sigmoid.receive(body({"case": 0, "printed": 0, "error": {"kind": "exception", "name": "E" * 500,
+    sigmoid.receive("public", body({"case": 0, "printed": 0, "error": {"kind": "exception", "name": "E" * 500,
                                                              "text": "x" * 10 ** 5, "cell": None, "line": 3,
                                                              "secret": "dropped"}}))
     error = sigmoid.results[0]["error"]
     assert set(error) == {"kind", "name", "text", "cell", "line"}
     assert len(error["name"]) == 100 and len(error["text"]) == oracle.TEXT
-    for wrong in ({"kind": "unknown"}, {"kind": "exception", "name": 1, "text": ""}, "text",
-                  {"kind": "exception", "name": "E", "text": "", "line": -1}):
+    for wrong in ({"kind": "unknown"}, {"kind": "exception", "name": 1, "text": ""}, "text", {"kind": ["list"]},
+                  {"kind": {"a": 1}}, {"kind": "exception", "name": "E", "text": "", "line": -1}):
         with pytest.raises(wire.Refused):
-            exchange("sigmoid").receive(body({"case": 0, "printed": 0, "error": wrong}))
+            exchange("sigmoid").receive("public", body({"case": 0, "printed": 0, "error": wrong}))
+    with pytest.raises(wire.Refused):
+        exchange("sigmoid").receive("public", body({"error": {"kind": ["cell_raised"]}}))
 
 
 # --- what a hidden case's message may say ------------------------------------------------------------------------

@@ -165,6 +165,7 @@ def test_a_warm_sandbox_keeps_nothing_of_one_submission_for_the_next():
 STATE_ATTACKS = {"touch_the_server": "refused", "signal_the_server": "ignored", "other_system_calls": "refused",
                  "hold_memory_in_pipes": "bounded", "flood_the_channel": "refused", "leave_traces": "refused",
                  "forge_results": "refused", "write_the_servers_files": "replaced if it wrote",
+                 "write_proc_sys": "refused", "mark_tmp": "refused", "carry_hidden_inputs": "bounded",
                  "stop_the_grading_process": "replaced", "kill_every_process": "replaced"}
 
 

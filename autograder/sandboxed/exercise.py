@@ -1,18 +1,22 @@
-"""One exercise of one submission, in a process of its own: the student's answers called on the cases.
+"""One phase of one submission, in a process of its own: the answers called on the cases, exercise by exercise.
 
-The process is forked for the exercise (see grading.py).  It limits itself (memory, files, CPU time,
-output), installs the seccomp filter, defines the answers up to the exercise as a notebook run would,
-and calls the function on every case.  It talks with the grader outside on a socket of its own, in
-wire.py's messages:
+The process is forked for the phase (see grading.py): every exercise's public cases run first, in one
+process, and only then every exercise's hidden cases, in another, so that no hidden input is anywhere in
+the sandbox while the answers can still send back words of their own (an exception's message, on a
+public case).  If the process fails during an exercise (it ran out of time, crashed, exited), the grading
+process starts another at the next exercise.  The process limits itself (memory, files, CPU time),
+installs the seccomp filter, then runs the answer cells in order, as a notebook run would, and after each
+calls the exercise's function on the phase's cases.  For each exercise it talks with the grader outside
+on a socket of that exercise's own, in wire.py's messages:
 
-    from the grader: {"cases": [case, ...]}    the public cases' inputs, before anything runs;
-                     {"cases": [case, ...]}    the hidden cases' inputs, in answer to {"want": "hidden"};
-                     {"result": value} or {"none": true}, in answer to a call of a dependency;
-    to the grader:   {"case": index, "output": value, "changed": [argument, ...], "printed": count}
+    to the grader:   {"want": "cases"}    first;
+                     {"case": index, "output": value, "changed": [argument, ...], "printed": count}
                      {"case": index, "error": error, "printed": count}
-                     {"want": "hidden"}    once the public cases are done;
                      {"call": name, "case": index, "args": {parameter: value}}    a dependency's call;
-                     {"value": value} (an exercise that defines a value) or {"error": error}.
+                     {"value": value} (an exercise that defines a value) or {"error": error};
+    from the grader: {"cases": [case, ...], "trusted": [dependency, ...]}    the phase's cases' inputs,
+                     and the dependencies whose own answers passed their cases (called as they are);
+                     {"result": value} or {"none": true}, in answer to a call of another dependency.
 
 A case is {"index": its number in the exercise, "args": [...], "kwargs": {...}, "seed": int or absent}.
 An error is {"kind": ..., ...}, turned into the student's message outside (see autograder/judge.py).
@@ -21,11 +25,11 @@ with the reference result only when its arguments are the recorded ones.
 """
 
 import builtins
-import fcntl
 import io
 import os
 import resource
 import signal
+import socket
 import sys
 import traceback
 import types
@@ -143,9 +147,9 @@ class Replayed:
         return self.fallback(*args, **kwargs)
 
 
-def _with_replay(target, exercise, channel, case, inputs):
-    """A copy of `target` whose calls to the exercise's dependencies go through Replayed."""
-    deps = exercise.get("deps") or {}
+def _with_replay(target, exercise, channel, case, inputs, trusted):
+    """A copy of `target` whose calls to the exercise's untrusted dependencies go through Replayed."""
+    deps = {d: s for d, s in (exercise.get("deps") or {}).items() if d not in trusted}
     if not deps or not isinstance(target, types.FunctionType):
         return target
     namespace = dict(target.__globals__)
@@ -169,14 +173,14 @@ def _signature_error(exercise, target):
     return None
 
 
-def run_case(exercise, case, target, channel):
+def run_case(exercise, case, target, channel, trusted=()):
     """Call the target on one case; return the message for the grader."""
     printed = PrintSink()
     args, kwargs = values.decode(case["args"]), values.decode(case["kwargs"])
     pristine = dict(zip(exercise["params"], values.decode(case["args"])), **values.decode(case["kwargs"]))
     given = dict(zip(exercise["params"], args), **kwargs)
     inputs = {id(v): (name, v, pristine[name]) for name, v in given.items() if isinstance(v, (np.ndarray, list, dict))}
-    function = _with_replay(target, exercise, channel, case["index"], inputs)
+    function = _with_replay(target, exercise, channel, case["index"], inputs, trusted)
     if "seed" in case:  # the exercise draws from numpy's global generator without seeding it
         np.random.seed(case["seed"])
     try:
@@ -184,8 +188,7 @@ def run_case(exercise, case, target, channel):
         with redirect_stdout(printed):
             got = function(*args, **kwargs)
         guard.check()
-        after = dict(zip(exercise["params"], args), **kwargs)
-        changed = [name for name, value in pristine.items() if not _unchanged(value, after.get(name))]
+        changed = [name for name, value in pristine.items() if not _unchanged(value, given[name])]
         message = {"case": case["index"], "output": values.encode(got), "changed": changed}
     except BaseException as exc:  # the student's code, or an output that cannot be sent
         if isinstance(exc, TypeError) and exc.__traceback__ and _raised_by_encode(exc):
@@ -207,7 +210,8 @@ def limit(task):
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_FSIZE, (output, output))
     resource.setrlimit(resource.RLIMIT_NOFILE, (OPEN_FILES, OPEN_FILES))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds + 5, seconds + 5))  # the wall clock is the real limit
+    cpu = seconds * len(task["cells"]) + 5  # the exercises of a phase together; the wall clock is the real limit
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0))
     resource.setrlimit(resource.RLIMIT_MSGQUEUE, (0, 0))
@@ -220,55 +224,73 @@ def limit(task):
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # printing past the cap fails with an OSError instead
 
 
-def main(task, setup, base, index, fd):
-    """The exercise's process, given the submission's task, the assignment's setup and the namespace its
-    imports made, the exercise's number and its channel's descriptor: never returns."""
-    exercise = setup["exercises"][index]
-    faults = fcntl.fcntl(2, fcntl.F_DUPFD, 3)  # the sandbox's stderr, for this runner's own faults (not 0-2)
+def main(task, setup, base, phase, order, first, notify):
+    """A phase's process: the exercises of `order` (numbers), from the first on, each on its own socket:
+    `first` is the first one's; before each of the others it writes that exercise's number on the `notify`
+    socket, and the grading process, which times each exercise apart, sends the exercise's socket back
+    (SCM_RIGHTS): the process never holds another exercise's socket.  Never returns: it exits with 0 once
+    all are done, with 1 on a fault of this runner's own (the answers may have broken its world)."""
     # What the answers write on their standard streams themselves (print() is counted and dropped in
     # run_case): dropped, without taking /tmp's room, whatever they did to /tmp.
     sink = os.open("/dev/null", os.O_WRONLY)
     os.dup2(sink, 1)
     os.dup2(sink, 2)
     os.closerange(0, 1)  # closerange: no error if it was closed already
-    kept = sorted((fd, faults))
-    for low, high in ((3, kept[0]), (kept[0] + 1, kept[1]), (kept[1] + 1, 1 << 16)):
-        os.closerange(low, high)  # keep only the output file, the channel and the faults' stream
+    kept = sorted({notify, first})
+    for low, high in zip([3] + [fd + 1 for fd in kept], kept + [1 << 16]):
+        os.closerange(low, high)  # keep only the standard streams, the channel and the notify socket
     status = 0
     try:
         limit(task)
         seccomp.install()
-        channel = Channel(fd)
-        public = channel.receive()["cases"]
-        _grade(exercise, task, base, public, channel)
-    except BaseException:  # the runner's own failure (the answers may have broken its world): say where
+        namespace = dict(base)
+        for name, _ in task["cells"][:order[0]]:  # started after an earlier exercise's process failed
+            _run_cell(task, name, namespace)
+        guard.restore()  # what those cells replaced was charged to their own exercise
+        fd, grading = first, socket.socket(fileno=notify)
+        for number in order:
+            if number != order[0]:
+                grading.send(number.to_bytes(4, "big"))
+                fd = socket.recv_fds(grading, 16, 1)[1][0]
+            exercise = setup["exercises"][number]
+            channel = Channel(fd)
+            raised, tampered = _run_cell(task, exercise["name"], namespace), None
+            try:  # before this runner's own code runs again: the cell may have broken what it relies on
+                guard.check()
+            except guard.Tampered as error:
+                guard.restore()
+                tampered = str(error)
+            channel.send({"want": "cases"})
+            given = channel.receive()
+            _grade(exercise, namespace, raised, tampered, given["cases"], set(given["trusted"]), channel)
+            os.close(fd)
+    except BaseException:
         guard.restore()
-        try:
-            os.write(faults, traceback.format_exc().encode(errors="replace")[-4000:])
-        except BaseException:
-            pass
         status = 1
     os._exit(status)
 
 
-def _grade(exercise, task, base, public, channel):
-    namespace = dict(base)
-    for name, code in task["cells"]:  # the answers up to this exercise, as a notebook run would define them
-        if code is not None:
-            try:
-                exec(compile(code, f"<answer cell {name}>", "exec"), namespace)
-            except BaseException as exc:  # the student's code: anything may come out of it
-                if name == exercise["name"]:
-                    guard.restore()
-                    channel.send({"error": {"kind": "cell_raised", "error": error_of(exc)}})
-                    return
-        if name == exercise["name"]:
-            break
+def _run_cell(task, name, namespace):
+    """Run an exercise's answer cell in the namespace; return what it raised, or None."""
+    code = task["compiled"].get(name)  # compiled by the grading process, or the exception it raised
+    if code is None:
+        return None
     try:
-        guard.check()
-    except guard.Tampered as tampered:
+        if isinstance(code, BaseException):
+            raise code
+        exec(code, namespace)
+    except BaseException as exc:  # the student's code: anything may come out of it
         guard.restore()
-        channel.send({"error": {"kind": "tampered", "text": str(tampered)}})
+        return exc
+    return None
+
+
+def _grade(exercise, namespace, raised, tampered, cases, trusted, channel):
+    if raised is not None:
+        channel.send({"error": {"kind": "cell_raised", "error": error_of(raised)}})
+        return
+    if tampered is not None:
+        channel.send({"error": {"kind": "tampered", "text": tampered}})
         return
     if exercise["name"] not in namespace:
         channel.send({"error": {"kind": "undefined"}})
@@ -284,12 +306,8 @@ def _grade(exercise, task, base, public, channel):
     if wrong is not None:
         channel.send({"error": wrong})
         return
-    for cases in (public, None):
-        if cases is None:  # the hidden cases come only once the public ones have been answered
-            channel.send({"want": "hidden"})
-            cases = channel.receive()["cases"]
-        for case in cases:
-            message = run_case(exercise, case, target, channel)
-            channel.send(message)
-            if "error" in message and message["error"]["kind"] == "tampered":
-                return
+    for case in cases:
+        message = run_case(exercise, case, target, channel, trusted)
+        channel.send(message)
+        if "error" in message and message["error"]["kind"] == "tampered":
+            return

@@ -6,7 +6,9 @@ An exercise's process installs it before it runs any answer (see exercise.py).  
   CLONE_THREAD, which numpy and the answers may start); clone3 with ENOSYS, so that glibc falls back to
   clone, whose flags the filter can read;
 - objects that outlive the process or escape its memory limit (EPERM): System V IPC, POSIX message
-  queues, keys, memfd files, io_uring, userfaultfd, perf events, BPF;
+  queues, keys, memfd files, io_uring, userfaultfd, perf events, BPF, extended attributes (and so ACLs,
+  which stay on /tmp itself when its content is emptied), sockets other than local ones (a TCP
+  connection leaves state in the sandbox's network namespace for the next submission);
 - new namespaces and mounts (EPERM): a user namespace of its own would let the answers mount a tmpfs
   that no limit bounds;
 - reaching other processes (EPERM): ptrace, process_vm_readv/writev, kcmp, pidfd_getfd,
@@ -50,13 +52,15 @@ def ERRNO(number):
 
 X32_BIT = 0x40000000
 CLONE_THREAD = 0x00010000
-PRIO_PROCESS, IOPRIO_WHO_PROCESS = 0, 1
+PRIO_PROCESS, IOPRIO_WHO_PROCESS, AF_UNIX = 0, 1, 1
 
 _REFUSED = ("shmget", "semget", "msgget", "mq_open", "add_key", "request_key", "keyctl", "memfd_create",
             "memfd_secret", "io_uring_setup", "io_uring_enter", "io_uring_register", "userfaultfd",
             "perf_event_open", "bpf", "unshare", "setns", "mount", "umount2", "pivot_root", "chroot",
             "open_tree", "move_mount", "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
-            "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd", "process_madvise")
+            "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd", "process_madvise",
+            "setxattr", "lsetxattr", "fsetxattr", "removexattr", "lremovexattr", "fremovexattr", "setxattrat",
+            "removexattrat")
 # Calls whose argument `index` names a process: allowed only for the calling one (0).
 _SELF_ONLY = {"prlimit64": 0, "sched_setparam": 0, "sched_setscheduler": 0, "sched_setaffinity": 0,
               "sched_setattr": 0, "migrate_pages": 0, "move_pages": 0}
@@ -72,7 +76,9 @@ SYSCALLS = {
                "fsmount": 432, "fspick": 433, "mount_setattr": 442, "ptrace": 101, "process_vm_readv": 310,
                "process_vm_writev": 311, "kcmp": 312, "pidfd_getfd": 438, "process_madvise": 440,
                "prlimit64": 302, "sched_setparam": 142, "sched_setscheduler": 144, "sched_setaffinity": 203,
-               "sched_setattr": 314, "migrate_pages": 256, "move_pages": 279},
+               "sched_setattr": 314, "migrate_pages": 256, "move_pages": 279, "socket": 41, "socketpair": 53,
+               "setxattr": 188, "lsetxattr": 189, "fsetxattr": 190, "removexattr": 197, "lremovexattr": 198,
+               "fremovexattr": 199, "setxattrat": 463, "removexattrat": 466},
     "aarch64": {"audit_arch": 0xC00000B7, "clone": 220, "clone3": 435, "fork": None, "vfork": None,
                 "setpriority": 140, "ioprio_set": 30,
                 "shmget": 194, "semget": 190, "msgget": 186, "mq_open": 180, "add_key": 217, "request_key": 218,
@@ -83,7 +89,9 @@ SYSCALLS = {
                 "fsmount": 432, "fspick": 433, "mount_setattr": 442, "ptrace": 117, "process_vm_readv": 270,
                 "process_vm_writev": 271, "kcmp": 272, "pidfd_getfd": 438, "process_madvise": 440,
                 "prlimit64": 261, "sched_setparam": 118, "sched_setscheduler": 119, "sched_setaffinity": 122,
-                "sched_setattr": 274, "migrate_pages": 238, "move_pages": 239},
+                "sched_setattr": 274, "migrate_pages": 238, "move_pages": 239, "socket": 198, "socketpair": 199,
+                "setxattr": 5, "lsetxattr": 6, "fsetxattr": 7, "removexattr": 14, "lremovexattr": 15,
+                "fremovexattr": 16, "setxattrat": 463, "removexattrat": 466},
 }
 
 
@@ -103,6 +111,9 @@ def program(machine=None):
         code += [(JEQ, 0, 1, table[name]), (RET, 0, 0, ERRNO(errno.EPERM))]
     for name, index in _SELF_ONLY.items():  # the call names a process: allowed for 0 (this one) only
         code += [(JEQ, 0, 4, table[name]), (LD_W_ABS, 0, 0, ARG(index)), (JEQ, 0, 1, 0), (RET, 0, 0, ALLOW),
+                 (RET, 0, 0, ERRNO(errno.EPERM))]
+    for name in ("socket", "socketpair"):  # local sockets only: no network state left for the next one
+        code += [(JEQ, 0, 4, table[name]), (LD_W_ABS, 0, 0, ARG(0)), (JEQ, 0, 1, AF_UNIX), (RET, 0, 0, ALLOW),
                  (RET, 0, 0, ERRNO(errno.EPERM))]
     for name, which in (("setpriority", PRIO_PROCESS), ("ioprio_set", IOPRIO_WHO_PROCESS)):
         # (which, who): allowed for this process only, which is (PRIO_PROCESS or IOPRIO_WHO_PROCESS, 0).

@@ -127,8 +127,8 @@ def _array(data, limits):
     text, dtype, shape = data["__array__"], data["dtype"], data["shape"]
     if type(dtype) is not str or dtype not in DTYPES:
         raise Refused("an array whose dtype is not bool, int, uint or float")
-    if type(shape) is not list or len(shape) > 32 or any(type(n) is not int or n < 0 for n in shape):
-        raise Refused("an array with a malformed shape")
+    if type(shape) is not list or len(shape) > 32 or any(type(n) is not int or not 0 <= n <= 1 << 31 for n in shape):
+        raise Refused("an array with a malformed shape")  # each length bounded: an empty array may have huge ones
     count = 1
     for n in shape:
         count *= n
@@ -145,4 +145,7 @@ def _array(data, limits):
         raise Refused("an array whose data is not base64") from None
     if len(raw) != size:
         raise Refused("an array whose data does not have the length of its shape")
-    return np.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)  # bytearray: writable, as inputs must be
+    try:
+        return np.frombuffer(bytearray(raw), dtype=dtype).reshape(shape)  # bytearray: writable, as inputs must be
+    except ValueError:  # numpy's own bounds on dimensions
+        raise Refused("an array whose shape numpy refuses") from None

@@ -23,6 +23,12 @@ def frame(message):
     return len(body).to_bytes(HEADER, "big") + body
 
 
+def frame_raw(text):
+    """The bytes of one message whose JSON is written already."""
+    body = text.encode()
+    return len(body).to_bytes(HEADER, "big") + body
+
+
 def _refuse_long_number(text):
     if len(text) > 40:
         raise Refused("a number written with too many digits")

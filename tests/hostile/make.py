@@ -417,16 +417,13 @@ def sigmoid(z):
     raise RuntimeError(f"state of the server: {state}")
 """}),
     "flood_the_channel": (LR, {name: """
-import json, os, stat
+import json, os, sys
 
-def _channel():  # this exercise's socket to the grader, inherited from the grading process
-    return next(fd for fd in range(3, 64) if _is_socket(fd))
-
-def _is_socket(fd):
-    try:
-        return stat.S_ISSOCK(os.fstat(fd).st_mode)
-    except OSError:
-        return False
+def _channel():  # this exercise's socket to the grader: the runner's, found in its frames
+    frame = sys._getframe(1)
+    while "channel" not in frame.f_locals:
+        frame = frame.f_back
+    return frame.f_locals["channel"].fd
 
 def _send(body):
     data = len(body).to_bytes(8, "big") + body
@@ -454,37 +451,27 @@ def {name}({params}):
          "[_send(_frame({'call': 'optimize', 'case': 0, 'args': {'w': 'x' * 4000}})) for _ in range(5000)]"),
     ]}),
     "fill_the_grader": (LR, {name: """
-import base64, json, os, stat
+import base64, json, os, sys
 
 def _fill():
     # As much as the grader keeps of what an exercise's process sends: results for every case it is
-    # given, each an array as large as a message may be, until the exercise's whole allowance is spent.
-    fd = next(fd for fd in range(3, 64) if _open(fd) and stat.S_ISSOCK(os.fstat(fd).st_mode))
+    # given (the runner's own list, found in its frames), each an array as large as a message may be,
+    # then one more, which is refused.
+    frame = sys._getframe(1)
+    while "channel" not in frame.f_locals:
+        frame = frame.f_back
+    fd = frame.f_locals["channel"].fd
     def send(message):
         body = json.dumps(message).encode()
         data = len(body).to_bytes(8, "big") + body
         while data:
             data = data[os.write(fd, data):]
-    def receive():
-        def exactly(count):
-            data = b""
-            while len(data) < count:
-                data += os.read(fd, count - len(data))
-            return data
-        return json.loads(exactly(int.from_bytes(exactly(8), "big")))
+    frame = sys._getframe(1)
+    while "cases" not in frame.f_locals:
+        frame = frame.f_back
     big = {"__array__": base64.b64encode(bytes(3_000_000)).decode(), "dtype": "<f8", "shape": [375_000]}
-    send({"case": 0, "output": big, "changed": [], "printed": 0})
-    send({"want": "hidden"})
-    for case in receive()["cases"]:
+    for case in frame.f_locals["cases"] * 2:
         send({"case": case["index"], "output": big, "changed": [], "printed": 0})
-    send({"case": 0, "output": big, "changed": [], "printed": 0})
-
-def _open(fd):
-    try:
-        os.fstat(fd)
-        return True
-    except OSError:
-        return False
 """ * (name == "sigmoid") + f"""
 def {name}({params}):
     _fill()
@@ -493,6 +480,54 @@ def {name}({params}):
         ("optimize", "w, b, X, Y, num_iterations=100, learning_rate=0.009, print_cost=False"),
         ("predict", "w, b, X"),
         ("model", "X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False")]}),
+    "write_proc_sys": (LR, {"sigmoid": """
+def sigmoid(z):
+    # Host-wide kernel settings (the grader may run as root, and the sandbox's root is the machine's): each
+    # is written back with the value it has, so that nothing changes even where it is not refused.
+    written, refused = [], []
+    for path in ("/proc/sys/kernel/core_uses_pid", "/proc/sys/kernel/hostname", "/proc/sys/vm/overcommit_memory"):
+        try:
+            value = open(path).read()
+            with open(path, "w") as f:
+                f.write(value)
+            written.append(path)
+        except OSError:
+            refused.append(path)
+    raise RuntimeError(f"written: {', '.join(written) or 'nothing'}; refused: {', '.join(refused)}")
+"""}),
+    "mark_tmp": (LR, {"sigmoid": """
+import os
+
+def sigmoid(z):
+    # Marks on /tmp itself, which emptying it between submissions would keep: an extended attribute and a
+    # default ACL that would give the next student's files no permissions.
+    acl = bytes.fromhex("02000000" "01000000ffffffff" "04000000ffffffff" "20000000ffffffff")
+    set_, refused = [], []
+    for name, value in (("user.note", b"left by the previous student"), ("system.posix_acl_default", acl)):
+        try:
+            os.setxattr("/tmp", name, value)
+            set_.append(name)
+        except OSError:
+            refused.append(name)
+    raise RuntimeError(f"set: {', '.join(set_) or 'nothing'}; refused: {', '.join(refused)}")
+"""}),
+    "carry_hidden_inputs": (LR, {"sigmoid": """
+import json, os
+
+def sigmoid(z):
+    # Leave this case's input where the next exercise can read it: on a hidden case, that is a hidden input.
+    with open("/tmp/inputs.txt", "a") as f:
+        f.write(json.dumps(np.asarray(z).tolist()) + "\\n")
+    return 1 / (1 + np.exp(-z))
+""", "initialize_with_zeros": """
+import os
+
+def initialize_with_zeros(dim):
+    # On a public case, where the message shows the text of an exception: say what earlier exercises left.
+    if os.path.exists("/tmp/inputs.txt"):
+        raise RuntimeError("inputs left by sigmoid: " + open("/tmp/inputs.txt").read().replace("\\n", " | "))
+    raise RuntimeError("nothing left")
+"""}),
     "warnings_on_stderr": (LR, {"sigmoid": '''
 import sys, warnings
 
@@ -620,14 +655,15 @@ def whole_files():
 
 # The answer of every exercise of find_the_answer_key_*: it looks for the assignment's answer key (the
 # hidden cases' expected outputs, finite-difference estimates and dependencies' recorded results) where
-# the answers run.  Each exercise's public case comes first: its answer looks in every frame of every
-# thread, in gc.get_objects() and in all its process's readable memory (/proc/self/mem) for the floats of
-# the key, in binary and written out, and returns the public expected output (the student has it) only if
-# it found none, else it raises, saying how many it found.  On the first hidden case, once the hidden
-# inputs came in, it looks again and raises ValueError if it found nothing of the key but did find the
-# hidden inputs (which shows that the search works), KeyError if it found the key, TypeError if neither: a
-# hidden case's message names only a built-in exception's type.  The key is carried as 48-bit hashes of
-# the floats' bits and of their text, so that the search never finds its own copy of what it looks for.
+# the answers run.  On a public case, its answer looks in every frame of every thread, in gc.get_objects()
+# and in all its process's readable memory (/proc/self/mem) for the floats of the key, in binary and
+# written out, and returns the public expected output (the student has it) only if it found none, else it
+# raises, saying how many it found.  On a hidden case (in the hidden phase's process, with the hidden
+# inputs in) it looks again and raises an exception if it found nothing of the key but did find the
+# hidden inputs (which shows that the search works), returns None if it found the key, and calls
+# sys.exit() if it found neither: a hidden case's message tells these three apart and says nothing more.
+# The key is carried as 48-bit hashes of the floats' bits and of their text, so that the search never
+# finds its own copy of what it looks for.
 SCAN = r"""
 import gc, json, struct, sys, zlib
 import numpy as _np
@@ -635,7 +671,6 @@ import numpy as _np
 _M1, _M2 = _np.uint64(0x9E3779B97F4A7C15), _np.uint64(0xC2B2AE3D27D4EB4F)
 _KEY, _TEXT = set(KEY_HASHES), set(TEXT_HASHES)
 _KEY_ARRAY = _np.array(sorted(_KEY), dtype=_np.uint64)
-_calls = [0]
 
 def _hashes(words):
     with _np.errstate(over="ignore"):
@@ -724,17 +759,19 @@ def _decode(data):
         return {k: _decode(v) for k, v in data["__dict__"].items()}
     return data
 
-def _answer(public_output, inputs):
-    _calls[0] += 1
+def _answer(public_output, inputs, public):
     key = _objects() + _memory(_KEY_ARRAY)
-    if _calls[0] == 1:
+    frame = sys._getframe(1)
+    while "case" not in frame.f_locals:  # the runner's own: which case this is
+        frame = frame.f_back
+    if frame.f_locals["case"].get("index", public[0]) in public:  # (a runner before the two phases: no index)
         if key:
             raise RuntimeError(f"found {key} values of the answer key where the answers run")
         return _decode(json.loads(public_output))
     if key:
-        raise KeyError("the answer key")
+        return None
     if inputs and not _memory(_np.array(inputs, dtype=_np.uint64)):  # its hidden inputs: they must be found
-        raise TypeError("the search is broken")
+        raise SystemExit("the search is broken")
     raise ValueError("nothing of the key")
 """
 
@@ -782,6 +819,7 @@ def find_the_answer_key(assignment):
             _floats([case.get("args"), case.get("kwargs")], public if case["public"] else inputs)
             for calls in (case.get("replay") or {}).values():
                 _floats([call["args"] for call in calls], public if case["public"] else inputs)
+    public_indexes = {e["name"]: [i for i, c in enumerate(e["cases"]) if c["public"]] for e in golden["exercises"]}
     key = _distinctive(key) - public - set().union(*hidden_inputs.values())
     hidden_inputs = {name: sorted(map(_hash, _distinctive(inputs) - key - public))
                      for name, inputs in hidden_inputs.items()}
@@ -795,7 +833,7 @@ def find_the_answer_key(assignment):
         output = json.dumps(exercise["cases"][0]["expected"])
         changes[exercise["name"]] = (prelude if number == 0 else "") + (
             f"\ndef {exercise['name']}({params}):\n"
-            f"    return _answer({output!r}, {hidden_inputs[exercise['name']]!r})\n")
+            f"    return _answer({output!r}, {hidden_inputs[exercise['name']]!r}, {public_indexes[exercise['name']]!r})\n")
     return notebook(f"find_the_answer_key_{assignment}", assignment, changes)
 
 
