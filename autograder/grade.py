@@ -63,18 +63,30 @@ def _source(cell):
     return source if isinstance(source, str) else None
 
 
-def read_answers(path, assignment, names):
-    """Return ({exercise: code}, {exercise: note}, [general notes], problem with the whole file or None)."""
-    path = Path(path)
+def oversized(size):
+    """The problem of a notebook of `size` bytes, over MAX_NOTEBOOK_BYTES."""
+    return (f"the notebook is {size / 2**20:.0f} MB, over the {MAX_NOTEBOOK_BYTES >> 20} MB limit: "
+            "clear its outputs (Edit > Clear Outputs of All Cells), save, and submit again")
+
+
+def read_answers(source, assignment, names):
+    """Return ({exercise: code}, {exercise: note}, [general notes], problem with the whole file or None).
+    `source` is the notebook's path, or its bytes as the caller read them (the batch, which reads only
+    regular files and grades exactly the bytes it hashed)."""
+    if isinstance(source, bytes):
+        content = source
+    else:
+        try:
+            size = Path(source).stat().st_size
+        except OSError as error:
+            return {}, {}, [], f"the submission cannot be read ({error.strerror})"
+        if size > MAX_NOTEBOOK_BYTES:
+            return {}, {}, [], oversized(size)
+        content = Path(source).read_bytes()
+    if len(content) > MAX_NOTEBOOK_BYTES:
+        return {}, {}, [], oversized(len(content))
     try:
-        size = path.stat().st_size
-    except OSError as error:
-        return {}, {}, [], f"the submission cannot be read ({error.strerror})"
-    if size > MAX_NOTEBOOK_BYTES:
-        return {}, {}, [], (f"the notebook is {size / 2**20:.0f} MB, over the {MAX_NOTEBOOK_BYTES >> 20} MB limit: "
-                            "clear its outputs (Edit > Clear Outputs of All Cells), save, and submit again")
-    try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(content)
     except (ValueError, UnicodeDecodeError) as error:
         return {}, {}, [], (f"the file is not a valid notebook (JSON error: {str(error)[:120]}); it may be "
                             "damaged: download it again from JupyterLab (File > Download) and submit that")
@@ -110,13 +122,14 @@ def read_answers(path, assignment, names):
     return answers, notes, general, None
 
 
-def grade(path, assignment):
-    """Grade a notebook; return a report {"exercises": [{name, score, max_score, output}], "score", "problem"}."""
+def grade(source, assignment):
+    """Grade a notebook (its path, or its bytes); return a report {"exercises": [{name, score, max_score,
+    output}], "score", "problem"}."""
     from autograder import judge, oracle  # numpy and the engine, loaded here while the sandbox starts (see main)
     exercises = list(golden(assignment).values())
     names = [e["name"] for e in exercises]
     points = assignment_facts(assignment)[1]
-    answers, notes, general, problem = read_answers(path, assignment, names)
+    answers, notes, general, problem = read_answers(source, assignment, names)
     prepared = oracle.prepared(assignment)
     exchanges = [oracle.Exchange(prepared[name]) for name in names]
     ended = {}
@@ -144,6 +157,17 @@ def grade(path, assignment):
     return {"assignment": assignment, "exercises": report, "score": round(sum(e["score"] for e in report), 2),
             "max_score": sum(e["max_score"] for e in report),
             "problem": None if problem is None else judge.safe_text(problem), "notes": general}
+
+
+def refused(assignment, problem):
+    """The report of a submission that was not graded at all (say a symbolic link, which the batch does not
+    read): every exercise at 0, with `problem` (what is wrong, and what to do) as its message."""
+    from autograder import judge
+    points = assignment_facts(assignment)[1]
+    problem = judge.safe_text(problem)
+    report = [judge.Verdict(name, 0.0, points[name], problem).as_dict() for name in golden(assignment)]
+    return {"assignment": assignment, "exercises": report, "score": 0.0,
+            "max_score": sum(e["max_score"] for e in report), "problem": problem, "notes": []}
 
 
 def gradescope(report):
