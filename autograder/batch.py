@@ -6,8 +6,9 @@ Submissions are read from nbgrader's layout, DIR/submitted/<student>/<assignment
 (DIR defaults to this repository). Each grade is written, as soon as it is made, to
 DIR/autograder_results/<assignment>/<student>.json (with the SHA-256 of the notebook it graded) and sent
 to a low-priority helper (autograder/gradebook.py) that puts all of them into nbgrader's gradebook at the
-end, in one transaction (DIR/gradebook.db: the scores of the test cells and a comment on each answer
-cell), so that formgrader and `nbgrader export` see them; a copy of the notebook is kept in
+end (DIR/gradebook.db: the scores of the test cells and a comment on each answer cell), so that formgrader
+and `nbgrader export` see them (a report it cannot write is named in a warning and costs the others
+nothing); a copy of the notebook is kept in
 DIR/autograded/<student>/<assignment>/ for `nbgrader generate_feedback`. Started again after an
 interruption, it grades only the submissions without a result for their current content, then brings the
 gradebook up to date with every result: nothing twice, nothing lost.
@@ -32,6 +33,7 @@ from pathlib import Path
 
 from autograder import ASSIGNMENTS, MAX_NOTEBOOK_BYTES, ROOT, GoldenMissing, helper_modules, sandbox
 from autograder.gradebook import GradebookError
+from autograder.judge import safe_text
 from autograder.sandbox import SandboxUnavailable
 
 
@@ -102,7 +104,8 @@ class GradebookWriter:
             pass
 
     def finish(self):
-        """Return the assignments that are not in the gradebook; raise GradebookError if it could not write."""
+        """Return (the assignments that are not in the gradebook, [[student, assignment, error]] of the
+        reports it could not write); raise GradebookError if it could write none."""
         try:
             out, err = self.process.communicate()
         except BrokenPipeError:
@@ -110,7 +113,8 @@ class GradebookWriter:
             self.process.wait()
         if self.process.returncode != 0:
             raise GradebookError(err.strip().splitlines()[-1] if err.strip() else f"exit status {self.process.returncode}")
-        return set(json.loads(out.strip().splitlines()[-1]))
+        last = json.loads(out.strip().splitlines()[-1])
+        return set(last["missing"]), last["failed"]
 
 
 def progress(done, total, width=30):
@@ -122,7 +126,7 @@ def write_csv(path, reports):
     names = []
     for report in reports:
         names += [e["name"] for e in report["exercises"] if e["name"] not in names]
-    with open(path, "w", newline="", encoding="utf-8") as f:
+    with open(path, "w", newline="", encoding="utf-8", errors="backslashreplace") as f:
         writer = csv.writer(f)
         writer.writerow(["student", "assignment", "score", "max_score", *names])
         for r in sorted(reports, key=lambda r: (r["assignment"], r["student"])):
@@ -183,12 +187,16 @@ def run(course, assignments, workers, csv_path):
             progress(done, len(todo))
     print(file=sys.stderr)
     try:
-        missing = gradebook.finish()
+        missing, failed = gradebook.finish()
     except GradebookError as error:
-        missing = set()
+        missing, failed = set(), []
         print(f"warning: the grades could not be written into {course / 'gradebook.db'} ({error}); they are in "
               "the CSV and autograder_results/, and the next run writes them again. If the file is damaged, "
               "move it away and run `nbgrader generate_assignment <id>` there to make a new one", file=sys.stderr)
+    for student, assignment, error in failed:
+        print(f"warning: the grade of {student!r}/{assignment!r} could not be written into "
+              f"{course / 'gradebook.db'} ({safe_text(error, 400)}): it is in the CSV and autograder_results/, "
+              "and the next run tries again", file=sys.stderr)
     for assignment in sorted(missing):
         print(f"warning: {assignment} is not in {course / 'gradebook.db'}, so its grades are only in the CSV "
               f"and autograder_results/: run `nbgrader generate_assignment {assignment}` there first",
