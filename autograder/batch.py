@@ -21,6 +21,9 @@ hashed and graded. Any other submission is refused: its report gives every exerc
 wrong and what to do ("... is a symbolic link: the grader reads only regular files; collect the submission
 again"), and goes into the results, the CSV and the gradebook like any other, so the instructor sees it. A
 student folder that is a link is refused for every assignment graded (the grader does not look behind it).
+A submission whose grading takes longer than BACKSTOP_SECONDS (beyond the sandbox's own limit of
+SUBMISSION_SECONDS and its start) is stopped by its worker, which closes its sandbox and takes a new one for
+the next; its report says so.
 
 Student folders' names become student ids, in file names, the CSV and the gradebook, so the batch grades
 a folder only if its name is a plausible JupyterHub user name: valid UTF-8, printable, at most 128 bytes
@@ -43,15 +46,23 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
+import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from autograder import ASSIGNMENTS, ROOT, GoldenMissing, feedback_copy, grade, helper_modules, sandbox, submissions
 from autograder.gradebook import GradebookError
+from autograder.grade import SUBMISSION_SECONDS
 from autograder.judge import safe_text
 from autograder.sandbox import SandboxUnavailable
+
+# A submission's grading, sandbox start included, past which its worker stops it: the sandbox stops the
+# submission's code after SUBMISSION_SECONDS, so this is only for a fault of the grader's own.
+BACKSTOP_SECONDS = sandbox.READY_SECONDS + SUBMISSION_SECONDS + 30
+
 
 def digest(data, problem=None):
     """The SHA-256 of the bytes graded, or, for a refused submission, of its problem: a refusal is not
@@ -93,11 +104,51 @@ def _load_grader(assignments):
         oracle.prepared(assignment)
 
 
+class GradingTimeout(BaseException):
+    """Raised in a worker by its backstop (a BaseException, so that no `except Exception` of the grader's
+    takes it for an error of the submission's)."""
+
+
+def _within(seconds, function, *args):
+    """function(*args), or GradingTimeout after `seconds` (in a worker's main thread: signals go there)."""
+    def expired(signum, frame):
+        raise GradingTimeout
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return function(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _close_sandboxes(error):
+    """Close the sandboxes that the stopped grading held: sandbox.pool.grade keeps none in its pool while
+    one grades, so they are only in the frames of the traceback. The next grading takes a new one."""
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        for value in list(frame.f_locals.values()):
+            if isinstance(value, sandbox.Sandbox):
+                value.close()
+    sandbox.pool.close()
+
+
+def timed_out(seconds):
+    return (f"grading took longer than {seconds} s and was stopped, so nothing of it was graded: if a function "
+            "runs for long (an endless loop?), fix it and submit again; otherwise ask the instructor to grade it again")
+
+
 def _grade_one(course, student, assignment):
     """In a worker: read the submission (again: the batch read it only to see whether it changed) and grade
-    exactly the bytes read; write its feedback copy; return its report."""
+    exactly the bytes read, within BACKSTOP_SECONDS; write its feedback copy; return its report."""
     data, problem = submissions.read(course, student, assignment)
-    report = grade.grade(data, assignment) if problem is None else grade.refused(assignment, problem)
+    if problem is None:
+        try:
+            report = _within(BACKSTOP_SECONDS, grade.grade, data, assignment)
+        except GradingTimeout as error:
+            _close_sandboxes(error)
+            report = grade.refused(assignment, timed_out(BACKSTOP_SECONDS))
+    else:
+        report = grade.refused(assignment, problem)
     feedback_copy.write(course, student, assignment, data)
     return dict(report, student=student, sha256=digest(data, problem))
 
@@ -208,6 +259,10 @@ def run(course, assignments, workers, csv_path):
             save(result_path(course, student, assignment), report)
             reports.append(report)
             gradebook.send(report)
+            if report["problem"] == timed_out(BACKSTOP_SECONDS):
+                print(f"\nwarning: grading {student}/{assignment} took longer than {BACKSTOP_SECONDS} s and was "
+                      f"stopped (graded 0, with a message saying so): to grade it again, delete "
+                      f"{result_path(course, student, assignment)} and run the batch again", file=sys.stderr)
             progress(done, len(todo))
     print(file=sys.stderr)
     try:

@@ -1,5 +1,5 @@
 """python -m autograder batch on a submissions folder that students made hostile: links, pipes, devices, odd
-folder names, forged outputs, a report the gradebook cannot take."""
+folder names, forged outputs, a grading that stalls, a report the gradebook cannot take."""
 
 import csv
 import faulthandler
@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -248,6 +249,75 @@ def test_a_shown_name_is_one_printable_line_that_bash_reads_back_as_the_name():
     assert shown.isprintable() and "\n" not in shown
     echoed = subprocess.run(["bash", "-c", f"printf %s $'{shown}'"], capture_output=True).stdout
     assert echoed == os.fsencode(name)
+
+
+# --- the backstop -----------------------------------------------------------------------------------------------
+
+def _sandbox_processes():
+    found = set()
+    for folder in Path("/proc").glob("[0-9]*"):
+        try:
+            if b"sandboxed.server" in (folder / "cmdline").read_bytes():
+                found.add(int(folder.name))
+        except OSError:  # the process ended meanwhile
+            continue
+    return found
+
+
+def test_the_backstop_ends_the_sandbox_of_the_grading_it_stopped_at_once():
+    """Stopped by the backstop 3 s into an endless loop, which the sandbox would let run 20 s: the sandbox
+    that ran it is ended at once (nothing of it runs 5 s later), not left to a garbage collection."""
+    from autograder import batch, grade
+    before = _sandbox_processes()
+    with deadline(120), pytest.raises(batch.GradingTimeout) as stopped:
+        batch._within(3, grade.grade, (ROOT / "tests" / "hostile" / "infinite_loop.ipynb").read_bytes(), LR)
+    batch._close_sandboxes(stopped.value)  # `stopped` still holds the traceback, and the sandbox in it
+    end = time.monotonic() + 5
+    while (left := _sandbox_processes() - before) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert left == set()
+
+
+def test_a_stalled_grading_is_stopped_by_its_worker_and_the_others_are_graded(course, monkeypatch):
+    from autograder import batch, grade
+    put(course, "ada")
+    put(course, "slo", ROOT / "tests" / "submissions" / LR / "mistakes.ipynb")
+    real = grade.grade
+
+    def stalls(source, assignment):  # for slo's notebook: a grader that never returns
+        if source == (ROOT / "tests" / "submissions" / LR / "mistakes.ipynb").read_bytes():
+            time.sleep(3600)
+        return real(source, assignment)
+    monkeypatch.setattr(grade, "grade", stalls)  # the workers are forked: they inherit it
+    monkeypatch.setattr(batch, "BACKSTOP_SECONDS", 2)
+    started = time.monotonic()
+    with deadline(120):
+        reports, graded = run(course, [LR], workers=1, csv_path=None)
+    assert time.monotonic() - started < 60
+    by_student = {r["student"]: r for r in reports}
+    assert graded == 2 and by_student["ada"]["score"] == 9
+    assert by_student["slo"]["score"] == 0 and by_student["slo"]["problem"].startswith("grading took longer than 2 s")
+    rows = {r["student"]: float(r["score"]) for r in csv.DictReader(open(course / "grades.csv"))}
+    assert rows == {"ada": 9, "slo": 0}
+
+
+def test_the_backstop_closes_the_sandbox_it_stopped_and_the_next_submission_gets_a_new_one(course, monkeypatch):
+    """An endless loop runs for 20 s before the sandbox stops it; a backstop of 4 s stops it first (as it
+    would a sandbox that never stops it): that sandbox is ended, and the next submission is graded in a
+    new one, in the same worker."""
+    from autograder import batch
+    put(course, "aaa", ROOT / "tests" / "hostile" / "infinite_loop.ipynb")
+    put(course, "zzz")
+    monkeypatch.setattr(batch, "BACKSTOP_SECONDS", 4)
+    before = _sandbox_processes()
+    with deadline(120):
+        reports, _ = run(course, [LR], workers=1, csv_path=None)
+    by_student = {r["student"]: r for r in reports}
+    assert by_student["aaa"]["problem"].startswith("grading took longer than 4 s") and by_student["zzz"]["score"] == 9
+    end = time.monotonic() + 10  # killed sandboxes take a moment to go
+    while (left := _sandbox_processes() - before) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert left == set()
 
 
 # --- the gradebook ----------------------------------------------------------------------------------------------
