@@ -19,8 +19,9 @@ it is a regular file in real folders (no symbolic link from the student's folder
 device, no folder named like the notebook), at most MAX_NOTEBOOK_BYTES, and the bytes read are the ones
 hashed and graded. Any other submission is refused: its report gives every exercise 0 and says what is
 wrong and what to do ("... is a symbolic link: the grader reads only regular files; collect the submission
-again"), and goes into the results, the CSV and the gradebook like any other, so the instructor sees it. A
-student folder that is a link is refused for every assignment graded (the grader does not look behind it).
+again"), and goes into the results, the CSV and the gradebook like any other, so the instructor sees it. So
+is an assignment folder without its notebook (renamed?). A student folder that is a link is refused for
+every assignment graded (the grader does not look behind it).
 A submission whose grading takes longer than BACKSTOP_SECONDS (beyond the sandbox's own limit of
 SUBMISSION_SECONDS and its start) is stopped by its worker, which closes its sandbox and takes a new one for
 the next; its report says so.
