@@ -102,6 +102,17 @@ def grade(source, assignment):
             "problem": None if problem is None else judge.safe_text(problem), "notes": general}
 
 
+def refused(assignment, problem):
+    """The report of a submission that was not graded at all (say a symbolic link, which the batch does not
+    read): every exercise at 0, with `problem` (what is wrong, and what to do) as its message."""
+    from autograder import judge
+    points = assignment_facts(assignment)[1]
+    problem = judge.safe_text(problem)
+    report = [judge.Verdict(name, 0.0, points[name], problem).as_dict() for name in golden(assignment)]
+    return {"assignment": assignment, "exercises": report, "score": 0.0,
+            "max_score": sum(e["max_score"] for e in report), "problem": problem, "notes": []}
+
+
 def gradescope(report):
     """The report in Gradescope's results.json format."""
     return {"score": report["score"],

@@ -11,10 +11,17 @@ tests/test_batch.py reads the result back with nbgrader's own Gradebook and `nbg
 
 The batch starts this helper first, in its own session at nice 19 (Linux's autogroup scheduler shares the
 CPU between sessions before looking at nice values, and every sandbox is a session); it records each
-report as it arrives and, at the end of its input, commits everything in one transaction and prints, as
-one JSON line, the assignments that are not in the gradebook.
+report as it arrives, each in a savepoint of its own (a report that cannot be written is rolled back alone,
+the others stay), commits them all at the end of its input, and prints, as one JSON line, the assignments
+that are not in the gradebook and the reports that could not be written ({"missing": [assignment],
+"failed": [[student, assignment, error]]}).
+
+Comments are rendered as Markdown on nbgrader's feedback page (its markdown2html passes raw HTML through),
+so they are stored with &, < and > as HTML entities, and with lone surrogates (which SQLite cannot encode)
+as backslash escapes.
 """
 
+import html
 import json
 import os
 import queue
@@ -75,6 +82,12 @@ def _new_submission(db, assignment_id, student):
     return submission
 
 
+def comment_text(text):
+    """A message as it can be stored (no lone surrogate) and rendered (no HTML of its own)."""
+    text = str(text).encode("utf-8", "backslashreplace").decode("utf-8")
+    return html.escape(text, quote=False)
+
+
 def record(db, report):
     """Write one report's scores (test cells) and messages (answer cells); False if its assignment is unknown."""
     student, assignment = report["student"], report["assignment"]
@@ -96,7 +109,7 @@ def record(db, report):
                    (exercise["score"], submitted, notebook, f"{exercise['name']}_test"))
         db.execute("UPDATE comment SET auto_comment = ? WHERE notebook_id = ? AND cell_id = (SELECT id FROM "
                    "base_cell WHERE notebook_id = ? AND name = ? AND type = 'SolutionCell')",
-                   (exercise["output"], submitted, notebook, exercise["name"]))
+                   (comment_text(exercise["output"]), submitted, notebook, exercise["name"]))
     return True
 
 
@@ -110,18 +123,31 @@ def main(course):
         lines.put(None)
     threading.Thread(target=read, daemon=True).start()
 
-    missing = set()
+    missing, failed = set(), []
     db = open_gradebook(course)
-    with db:  # one transaction: committed at the end, or not at all
-        while (line := lines.get()) is not None:
-            try:
-                report = json.loads(line)
-            except ValueError:  # a line cut short by an interrupted batch: its result file has it
-                continue
+    db.isolation_level = None  # the transaction and its savepoints are this function's
+    db.execute("BEGIN")
+    while (line := lines.get()) is not None:
+        try:
+            report = json.loads(line)
+        except ValueError:  # a line cut short by an interrupted batch: its result file has it
+            continue
+        db.execute("SAVEPOINT report")
+        try:
             if not record(db, report):
                 missing.add(report["assignment"])
+        except Exception as error:  # this report alone: say which, and keep the others
+            db.execute("ROLLBACK TO report")  # raises if SQLite dropped the whole transaction: all fail then
+            failed.append([_field(report, "student"), _field(report, "assignment"), f"{type(error).__name__}: {error}"])
+        db.execute("RELEASE report")
+    db.execute("COMMIT")
     db.close()
-    print(json.dumps(sorted(missing)), flush=True)
+    print(json.dumps({"missing": sorted(missing), "failed": failed}), flush=True)
+
+
+def _field(report, key):
+    value = report.get(key) if isinstance(report, dict) else None
+    return value if isinstance(value, str) else repr(value)
 
 
 if __name__ == "__main__":
