@@ -371,3 +371,30 @@ def test_the_batch_names_the_grade_the_gradebook_could_not_take(course, monkeypa
             "(UnicodeEncodeError: ") in err
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assert {s.id for s in gb.students} == {"ada"} and gb.find_submission_notebook(LR, LR, "ada").score == 9
+
+
+# The hostile submissions that attack the sandbox they are graded in (see tests/hostile/make.py), graded
+# in one batch on one worker, each followed by a correct and a blank student on the same worker.
+ATTACKERS = ["touch_the_server", "write_the_servers_files", "stop_the_grading_process", "signal_the_server",
+             "other_system_calls", "hold_memory_in_pipes", "flood_the_channel", "fill_the_grader", "forge_results",
+             "kill_every_process", "kill_the_runner", "leave_traces", "write_proc_sys", "mark_tmp",
+             "carry_hidden_inputs", "fork_bomb", "memory_bomb", "monkeypatch_numpy", "find_the_answer_key_" + LR]
+
+
+def test_no_attacker_changes_the_grade_of_the_students_after_it_on_its_worker(course):
+    """Students are graded in the order of their names: attacker, correct, blank, the next attacker...
+    Every attacker gets its own expected report's scores; every other student exactly 9 or 0."""
+    hostile = ROOT / "tests" / "hostile"
+    for number, attack in enumerate(ATTACKERS):
+        put(course, f"s{number:02d}a_{attack}", hostile / f"{attack}.ipynb")
+        put(course, f"s{number:02d}b_correct")
+        put(course, f"s{number:02d}c_blank", release_notebook(LR))
+    with deadline(900):
+        reports, graded = run(course, [LR], workers=1, csv_path=None)
+    assert graded == 3 * len(ATTACKERS)
+    scores = {r["student"]: {e["name"]: e["score"] for e in r["exercises"]} for r in reports}
+    for number, attack in enumerate(ATTACKERS):
+        expected = json.loads((hostile / f"{attack}.expected.json").read_text())["scores"]
+        assert scores[f"s{number:02d}a_{attack}"] == expected, attack
+        assert sum(scores[f"s{number:02d}b_correct"].values()) == 9, f"the correct student after {attack}"
+        assert sum(scores[f"s{number:02d}c_blank"].values()) == 0, f"the blank student after {attack}"
