@@ -204,13 +204,25 @@ class Exchange:
             recorded, recorded_inputs, reply = records[i]
             try:
                 matches = all(named.get(p, False) == recorded_inputs.get(p, True)  # the same input, unchanged
-                              or same(bound.get(p), recorded.get(p)) for p in params)
+                              or _matches(bound.get(p), recorded.get(p), same) for p in params)
             except Exception:  # arguments of a kind the comparison does not know: not the recorded ones
                 matches = False
             if matches:
                 self._next[index, dep] = i + 1
                 return reply
         return wire.frame({"none": True})
+
+
+def _matches(got, recorded, same):
+    """public_tests._same, with its two commonest cases first: the very same array, the same float."""
+    kind = type(recorded)
+    if kind is type(got):
+        if kind is float:
+            return abs(got - recorded) <= 1e-9 + 1e-6 * abs(recorded)
+        if hasattr(recorded, "tobytes") and got.shape == recorded.shape and got.dtype == recorded.dtype \
+                and got.tobytes() == recorded.tobytes():
+            return True
+    return same(got, recorded)
 
 
 def _text(value, limit=TEXT):
@@ -271,7 +283,7 @@ class Submission:
         if (k, phase) in self.ended:  # written after its process was seen to end (by a copy of its socket): not
             return []  # taken, since the exercise may have been judged for its dependents already
         replies = [(channel, frame) for frame in self.exchanges[k].receive(phase, body)]
-        return replies + self.ready()
+        return replies + self.ready() if self.exchanges[k].waiting else replies
 
     def refuse(self, channel, reason):
         self.exchanges[channel[1]].refuse(reason)

@@ -7,10 +7,11 @@ environment but a few settings, and of the course only the code that runs the an
 modules (lr_utils.py, dnn_utils.py: what the student has too).  Not the repository, not source/, not
 the golden files, not other students' files.  The processes in it are described in sandboxed/server.py.
 
-For each submission this module makes a socket for the submission and one for each exercise, passes
-their other ends into the sandbox, and serves them until the sandbox says the submission is done: it
-writes the task, and hands every message that an exercise's process sends to that exercise's Exchange
-(see autograder/oracle.py), which answers it.  Everything read is bounded (per message, per exercise, per
+For each submission this module makes a socket for the submission and two for each exercise (its public
+phase's and its hidden phase's), passes their other ends into the sandbox, and serves them until the
+sandbox says the submission is done: it writes the task, and hands every message that an exercise's
+process sends, and every status of the grading process, to the submission's oracle.Submission, which
+answers them.  Everything read is bounded (per message, per exercise, per
 submission) and the whole submission has a wall-clock limit.  A sandbox that ran out of time, stopped,
 or kept anything of a submission is closed: the next submission gets a new one.
 
@@ -240,7 +241,9 @@ class Sandbox:
         self.setup = setup
         self.drain = threading.Thread(target=self._drain, daemon=True)  # in the process that uses it
         self.drain.start()
-        record = json.dumps(setup).encode()
+        # On the CPUs of the process that uses it: a batch's worker is pinned to one, and its sandbox with it,
+        # so that their round trips (a dependency's call, each case's result) wake no other CPU.
+        record = json.dumps(dict(setup, cpus=sorted(os.sched_getaffinity(0)))).encode()
         try:
             self.control.settimeout(READY_SECONDS)
             self.control.send(record)
@@ -401,8 +404,9 @@ class _Serving:
                 pass
             except OSError:  # the process at the other end is gone
                 data.clear()
-        if s in self.readers:
-            self.selector.modify(s, selectors.EVENT_READ | (selectors.EVENT_WRITE if data else 0))
+        events = selectors.EVENT_READ | (selectors.EVENT_WRITE if data else 0)
+        if s in self.readers and self.selector.get_key(s).events != events:  # a system call: only on a change
+            self.selector.modify(s, events)
 
     def _control(self):
         try:
@@ -499,7 +503,7 @@ class Pool:
 
     def __init__(self):
         self._local = threading.local()
-        self._launched = []
+        self._launched, self._cpus = [], []
 
     def _current(self):
         sandbox = getattr(self._local, "sandbox", None)
@@ -516,6 +520,7 @@ class Pool:
                 self._local.sandbox = Sandbox(modules)
         else:
             self._launched = [Sandbox(modules) for _ in range(workers)]
+            self._cpus = _least_busy(workers)
 
     def adopt(self, counter):
         """In a freshly forked worker of a batch (its pool's initializer): take the launched sandbox numbered
@@ -524,6 +529,8 @@ class Pool:
         with counter.get_lock():
             index = counter.value
             counter.value += 1
+        if index < len(self._cpus):  # a CPU for each worker and its sandbox (see Sandbox.start)
+            os.sched_setaffinity(0, {self._cpus[index]})
         for number, sandbox in enumerate(self._launched):
             if number == index:
                 sandbox.owner = os.getpid()
@@ -573,6 +580,25 @@ class Pool:
         if sandbox is not None:
             sandbox.close()
             self._local.sandbox = None
+
+
+def _least_busy(count, seconds=0.05):
+    """The `count` CPUs of this process's that were the least busy over a moment (none if there are fewer):
+    another batch, or a notebook's training, may be running on the others."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if count > len(cpus):
+        return []
+
+    def busy():
+        try:
+            lines = [line.split() for line in open("/proc/stat") if line[:3] == "cpu" and line[3].isdigit()]
+        except OSError:
+            return {}
+        return {int(f[0][3:]): sum(map(int, f[1:4])) + sum(map(int, f[6:9])) for f in lines}
+    before = busy()
+    time.sleep(seconds)
+    after = busy()
+    return sorted(cpus, key=lambda cpu: (after.get(cpu, 0) - before.get(cpu, 0), cpu))[:count]
 
 
 pool = Pool()

@@ -5,7 +5,8 @@
 Its standard input is a SOCK_SEQPACKET socket to the grader; every record on it comes from the grader,
 and only this process reads or writes it:
 
-    from the grader: {"code": the assignment's imports cell, "exercises": [exercise, ...]}    (the setup)
+    from the grader: {"code": the assignment's imports cell, "exercises": [exercise, ...], "cpus": [...]}
+                     (the setup; cpus: those to run on)
                      {"task": id}, with the descriptors of the submission's sockets attached    (a task)
     to the grader:   {"ready": true}    once the setup has run
                      {"task": id, "done": {"exit": status} or {"signal": number}, "left": [...],
@@ -171,6 +172,7 @@ def serve(control):
     if not record:  # closed before it was started
         os._exit(0)
     setup = json.loads(record)
+    os.sched_setaffinity(0, setup["cpus"])  # those of the grader's process that uses this sandbox
     base = {"__name__": "__main__"}
     exec(compile(setup["code"], "<setup>", "exec"), base)  # the assignment's imports: ours, not the student's
     guard.snapshot()
