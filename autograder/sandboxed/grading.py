@@ -48,13 +48,17 @@ def _phase(task, setup, base, phase, order, channels, report):
             exercise.main(task, setup, base, phase, order, channels[order[0]], theirs.fileno())
         theirs.close()
         current, ended, pidfd = order[0], None, os.pidfd_open(pid)
-        deadline = time.monotonic() + seconds
+        deadline, watched = time.monotonic() + seconds, [ours, pidfd]
         try:
             while ended is None:
-                ready = select.select([ours, pidfd], [], [], max(0.0, deadline - time.monotonic()))[0]
+                ready = select.select(watched, [], [], max(0.0, deadline - time.monotonic()))[0]
                 if time.monotonic() > deadline:  # whatever the process did meanwhile (it may have stopped this one)
                     ended = {"timeout": seconds}
-                elif ours in ready and (data := _read_notice(ours)) is not None:
+                elif ours in ready:
+                    data = _read_notice(ours)
+                    if data is None:  # its end closed: only its exit is left to wait for
+                        watched.remove(ours)
+                        continue
                     following = order[order.index(current) + 1] if current != order[-1] else None
                     if data != following:  # only the runner writes there: the answers meddled with it
                         ended = {"exit": 1}
@@ -62,7 +66,10 @@ def _phase(task, setup, base, phase, order, channels, report):
                     report(current, {"exit": 0})
                     os.close(channels[current])
                     current, deadline = data, time.monotonic() + seconds
-                    socket.send_fds(ours, [b"."], [channels[current]])
+                    try:
+                        socket.send_fds(ours, [b"."], [channels[current]])
+                    except OSError:  # its end closed meanwhile
+                        ended = {"exit": 1}
                 elif pidfd in ready:
                     _, status = os.waitpid(pid, 0)
                     pid = None
