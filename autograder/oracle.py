@@ -286,7 +286,9 @@ class Submission:
         return replies + self.ready() if self.exchanges[k].waiting else replies
 
     def refuse(self, channel, reason):
-        self.exchanges[channel[1]].refuse(reason)
+        phase, k = channel
+        if (k, phase) not in self.ended:  # once its process ended the exercise may have been judged already
+            self.exchanges[k].refuse(reason)
 
     def status(self, k, phase, ended):
         """The grading process says how exercise k's process of a phase ended; return the frames now ready."""

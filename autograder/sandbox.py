@@ -376,10 +376,9 @@ class _Serving:
                 s.close()
         if self.problem is None:
             status, left, changed = self.done.get("done"), self.done.get("left"), self.done.get("changed")
-            if status != {"exit": 0}:
-                self.problem = ("the sandbox stopped early (its grading process was killed by signal "
-                                f"{status.get('signal')})" if isinstance(status, dict) and "signal" in status
-                                else "the sandbox stopped early")
+            if status != {"exit": 0}:  # not the signal's number: the answers may have chosen it
+                self.problem = ("the sandbox stopped early (its grading process was killed)"
+                                if isinstance(status, dict) and "signal" in status else "the sandbox stopped early")
             reusable = self.problem is None and left == [] and changed == []
         else:
             reusable = False
@@ -468,8 +467,9 @@ class _Serving:
             if type(k) is not int or not isinstance(ended, dict) or (phase, k) not in self.sockets:
                 raise wire.Refused("a malformed status")
             channel = self.sockets[phase, k]
-            if channel in self.readers:  # its process has ended: all it sent is there to read, first
-                self._read(channel, until_empty=True)
+            if channel in self.readers:  # its process has ended: all it sent is there to read, first, and
+                self._read(channel, until_empty=True)  # nothing after (a copy of the socket may be kept)
+                self._stop_reading(channel)
             replies = self.work.status(k, phase, ended)
         else:
             replies = self.work.receive(self.channels[s], body)

@@ -352,6 +352,14 @@ def test_a_hidden_case_of_a_canned_submission_quotes_no_expected_value(path):
         assert checked, "no hidden case failed first: the test checked nothing"
 
 
+def test_the_whole_submission_has_the_time_of_all_its_exercises():
+    """A submission whose every exercise keeps within its time limit is never stopped by the whole one."""
+    from autograder import ASSIGNMENTS
+    from autograder.grade import LIMITS, SUBMISSION_SECONDS
+    from autograder.hidden import golden
+    assert all(LIMITS["seconds"] * len(golden(a)) + 10 <= SUBMISSION_SECONDS for a in ASSIGNMENTS)
+
+
 def test_blank_release_gets_zero_with_a_message_per_exercise():
     report = grade(ROOT / "release" / LR / f"{LR}.ipynb", LR)
     assert report["score"] == 0 and all("not implemented yet" in e["output"] for e in report["exercises"])

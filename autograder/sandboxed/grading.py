@@ -5,7 +5,7 @@ its public phase, one for its hidden phase), all made by the grader for this sub
 the task from the submission's socket:
 
     {"task": id, "cells": [[exercise, code of the student's answer cell or null], ...] in notebook order,
-     "seconds": wall-clock limit per exercise and phase, "memory": address-space limit in bytes,
+     "seconds": wall-clock limit per exercise (its two phases together), "memory": address-space limit,
      "output": limit in bytes on a file the student's code writes}
 
 compiles the cells once, then runs each phase in a child (exercise.py), which says on a socket when it
@@ -36,10 +36,10 @@ from . import exercise, wire
 PHASES = ("public", "hidden")
 
 
-def _phase(task, setup, base, phase, order, channels, report):
+def _phase(task, setup, base, phase, order, channels, limits, report):
     """Run a phase's exercises (numbers in `order`) in a process, and in a new one from the next exercise
-    whenever one fails; `report(number, ended)` is called once for each exercise, in order."""
-    seconds = task["seconds"]
+    whenever one fails; `limits` gives each its seconds; `report(number, ended, seconds it took)` is called
+    once for each exercise, in order."""
     while order:
         ours, theirs = socket.socketpair()
         pid = os.fork()
@@ -48,12 +48,13 @@ def _phase(task, setup, base, phase, order, channels, report):
             exercise.main(task, setup, base, phase, order, channels[order[0]], theirs.fileno())
         theirs.close()
         current, ended, pidfd = order[0], None, os.pidfd_open(pid)
-        deadline, watched = time.monotonic() + seconds, [ours, pidfd]
+        started, watched = time.monotonic(), [ours, pidfd]
+        deadline = started + limits[current]
         try:
             while ended is None:
                 ready = select.select(watched, [], [], max(0.0, deadline - time.monotonic()))[0]
                 if time.monotonic() > deadline:  # whatever the process did meanwhile (it may have stopped this one)
-                    ended = {"timeout": seconds}
+                    ended = {"timeout": task["seconds"]}
                 elif ours in ready:
                     data = _read_notice(ours)
                     if data is None:  # its end closed: only its exit is left to wait for
@@ -63,9 +64,10 @@ def _phase(task, setup, base, phase, order, channels, report):
                     if data != following:  # only the runner writes there: the answers meddled with it
                         ended = {"exit": 1}
                         continue
-                    report(current, {"exit": 0})
+                    report(current, {"exit": 0}, time.monotonic() - started)
                     os.close(channels[current])
-                    current, deadline = data, time.monotonic() + seconds
+                    current, started = data, time.monotonic()
+                    deadline = started + limits[current]
                     try:
                         socket.send_fds(ours, [b"."], [channels[current]])
                     except OSError:  # its end closed meanwhile
@@ -83,7 +85,7 @@ def _phase(task, setup, base, phase, order, channels, report):
                 os.waitpid(pid, 0)
             os.close(pidfd)
             ours.close()
-        report(current, ended)
+        report(current, ended, time.monotonic() - started)
         os.close(channels[current])
         order = order[order.index(current) + 1:]
 
@@ -122,22 +124,22 @@ def main(setup, base, submission, channels):
             os._exit(0)
         resource.setrlimit(resource.RLIMIT_AS, (task["memory"], task["memory"]))  # for compiling the cells
         task["compiled"] = _compiled(task["cells"])  # once, for every exercise's processes
-        count, timed_out = len(setup["exercises"]), set()
+        count = len(setup["exercises"])
+        left = dict.fromkeys(range(count), task["seconds"])  # an exercise's time, for both its phases
         for phase, sockets in zip(PHASES, (channels[:count], channels[count:])):
             order = [k for k in range(count) if phase == "public" or setup["exercises"][k]["kind"] == "function"]
             for k in set(range(count)) - set(order):
                 os.close(sockets[k])
 
-            def report(number, ended, phase=phase):
-                if "timeout" in ended:
-                    timed_out.add(number)
+            def report(number, ended, seconds=0.0, phase=phase):
+                left[number] -= seconds
                 wire.write_message(submission, {"task": task["task"], "exercise": number, "phase": phase,
                                                 "ended": ended})
-            for k in [k for k in order if k in timed_out]:  # out of time on its public cases: not run on
-                report(k, {"skipped": "timeout"})  # the hidden ones (a whole time limit more, for nothing)
+            for k in [k for k in order if left[k] <= 0]:  # out of time on its public cases: not run on the
+                report(k, {"skipped": "timeout"})  # hidden ones
                 os.close(sockets[k])
                 order.remove(k)
-            _phase(task, setup, base, phase, order, dict(enumerate(sockets)), report)
+            _phase(task, setup, base, phase, order, dict(enumerate(sockets)), left.copy(), report)
         wire.write_message(submission, {"task": task["task"], "finished": True})
     finally:
         os._exit(0)

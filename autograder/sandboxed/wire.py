@@ -14,7 +14,9 @@ HEADER = 8  # bytes of a message's length
 
 
 class Refused(ValueError):
-    """Data that is not a well-formed value or message, or that exceeds a bound."""
+    """Data that is not a well-formed value or message, or that exceeds a bound.  Its text names the rule
+    that was broken and nothing the sender chose (no length, position or byte of it): a hidden phase's
+    process could otherwise spell a hidden input with it."""
 
 
 def frame(message):
@@ -40,7 +42,7 @@ def loads(body, containers=1 << 16):
     except RecursionError:
         raise Refused("a value nested too deeply") from None
     except (ValueError, UnicodeDecodeError) as error:
-        raise Refused(f"not JSON ({str(error)[:80]})") from None
+        raise Refused("not JSON") from None  # not its position or byte: the answers chose them
 
 
 class Reader:
@@ -57,7 +59,7 @@ class Reader:
         while len(self.buffer) >= HEADER:
             length = int.from_bytes(self.buffer[:HEADER], "big")
             if length > self.cap:
-                raise Refused(f"a message of {length} bytes, over the {self.cap}-byte limit")
+                raise Refused(f"a message over the {self.cap >> 20} MB limit")  # not its length: the answers chose it
             if len(self.buffer) < HEADER + length:
                 break
             bodies.append(bytes(self.buffer[HEADER:HEADER + length]))
@@ -72,7 +74,7 @@ def read_message(fd, cap=1 << 30):
         return None
     length = int.from_bytes(header, "big")
     if length > cap:
-        raise Refused(f"a message of {length} bytes")
+        raise Refused("a message over the limit")
     body = _read_exactly(fd, length)
     return None if body is None else json.loads(body)
 

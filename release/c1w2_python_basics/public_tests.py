@@ -103,21 +103,6 @@ def _describe(x):
     return f"{type(x).__name__} {x!r}"
 
 
-def _kind(x):
-    """What kind of value x is, without anything of its value, length or shape (hidden cases say only this)."""
-    if x is None:
-        return "None"
-    if isinstance(x, np.ndarray):
-        return f"a numpy array of dtype {x.dtype}"
-    if isinstance(x, (bool, np.bool_)):
-        return "a bool"
-    if isinstance(x, (int, np.integer)):
-        return "an int"
-    if isinstance(x, (float, np.floating)):
-        return "a float"
-    return f"a {type(x).__name__}"
-
-
 def _show(x):
     if isinstance(x, np.ndarray):
         text = np.array2string(x, precision=8, threshold=24, edgeitems=3, separator=", ")
@@ -138,8 +123,10 @@ def _key(path, key):
 class Mismatch(AssertionError):
     """An output differs from the expected one; the message says how.
 
-    `hidden` is the same message without any value, length or shape, expected or received: what the
-    grader says on a hidden case, whose expected outputs students must not be able to collect."""
+    `hidden` is the same message without any value, length, shape, type or dtype received, nor any value,
+    length or shape expected: what the grader says on a hidden case, whose expected outputs and inputs
+    students must not be able to collect (what was received, the answers chose: they could spell an input
+    with it)."""
 
     def __init__(self, message, hidden=None):
         super().__init__(message)
@@ -177,39 +164,39 @@ def _check_type(path, expected, got):
             return
         hint = _type_hint(expected, got)
         _fail(path, "wrong type", "a real number (float)", _describe(got), hint,
-              f"wrong type: a real number (float) is expected, not {_kind(got)}", hint)
+              "wrong type: a real number (float) is expected", hint)
     if isinstance(expected, np.ndarray):
         if not isinstance(got, np.ndarray) or type(got) is not np.ndarray:
             hint = _type_hint(expected, got)
             _fail(path, "wrong type", "a numpy array (np.ndarray)", _describe(got), hint,
-                  f"wrong type: a numpy array is expected, not {_kind(got)}", hint)
+                  "wrong type: a numpy array is expected", hint)
         ek, gk = expected.dtype.kind, got.dtype.kind
         if ek == "f" and gk != "f":
             hint = ("a boolean array: convert it with .astype(float)." if gk == "b" else
                     "an integer array where floats are expected: build it from floats "
                     "(np.zeros gives floats; np.array([0, 1]) gives ints) or use .astype(float).")
             _fail(path, "wrong dtype", f"an array of dtype {expected.dtype}", f"an array of dtype {got.dtype}", hint,
-                  f"wrong dtype: {expected.dtype} is expected, not {got.dtype}", hint)
+                  f"wrong dtype: {expected.dtype} is expected", hint)
         if ek in "iu" and gk not in "iu":
             _fail(path, "wrong dtype", f"an array of dtype {expected.dtype}", f"an array of dtype {got.dtype}",
-                  safe=f"wrong dtype: {expected.dtype} is expected, not {got.dtype}")
+                  safe=f"wrong dtype: {expected.dtype} is expected")
         return
     if isinstance(expected, bool):
         if not isinstance(got, (bool, np.bool_)):
-            _fail(path, "wrong type", "a bool", _describe(got), safe=f"wrong type: a bool is expected, not {_kind(got)}")
+            _fail(path, "wrong type", "a bool", _describe(got), safe="wrong type: a bool is expected")
         return
     if isinstance(expected, int):
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
             hint = _type_hint(expected, got)
             _fail(path, "wrong type", "an int", _describe(got), hint,
-                  f"wrong type: an int is expected, not {_kind(got)}", hint)
+                  "wrong type: an int is expected", hint)
         return
     for kind in (str, dict, tuple, list):
         if isinstance(expected, kind):
             if not isinstance(got, kind):
                 hint = _type_hint(expected, got)
                 _fail(path, "wrong type", f"a {kind.__name__}", _describe(got), hint,
-                      f"wrong type: a {kind.__name__} is expected, not {_kind(got)}", hint)
+                      f"wrong type: a {kind.__name__} is expected", hint)
             return
 
 
@@ -432,8 +419,8 @@ def _compare_outputs(exercise, expected, got, rtol, atol, mistakes):
     if len(outputs) > 1:
         if not isinstance(got, tuple) or len(got) != len(outputs):
             should = f"the function should return {len(outputs)} values ({', '.join(outputs)}), but it returned"
-            raise Mismatch(f"{should} {_describe(got)}.", f"{should} {_kind(got)}" + (
-                " of another length." if isinstance(got, tuple) else "."))
+            raise Mismatch(f"{should} {_describe(got)}.", f"the function should return {len(outputs)} values "
+                           f"({', '.join(outputs)}).")
         for i, (e, g) in enumerate(zip(expected, got)):
             compare(_output_path(exercise, i), e, g, rtol, atol,
                     [(h, o[i]) for h, o in mistakes if isinstance(o, tuple) and len(o) == len(outputs)])
@@ -463,9 +450,12 @@ def judge_case(exercise, case, got, changed=(), hidden=False):
             raise Mismatch(f"{text}\n  (expected: the gradient estimated numerically, by central "
                            "differences of the cost: the formula of this gradient is wrong)") from None
     for name in changed:
-        raise Mismatch(f"the function changed its argument `{name}` in place. The caller's "
-                       f"`{name}` must stay as it was: work on a copy (for example {name} = {name}.copy() "
-                       f"or copy.deepcopy({name})) or build new arrays instead of using -= and +=.")
+        message = (f"the function changed its argument `{name}` in place. The caller's "
+                   f"`{name}` must stay as it was: work on a copy (for example {name} = {name}.copy() "
+                   f"or copy.deepcopy({name})) or build new arrays instead of using -= and +=.")
+        raise Mismatch(message if not hidden else  # not which one: the answers chose it
+                       "the function changed one of its arguments in place. The caller's arguments must stay as "
+                       "they were: work on copies or build new arrays instead of using -= and +=.")
 
 
 def run_case(exercise, case, target):

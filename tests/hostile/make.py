@@ -528,6 +528,56 @@ def initialize_with_zeros(dim):
         raise RuntimeError("inputs left by sigmoid: " + open("/tmp/inputs.txt").read().replace("\\n", " | "))
     raise RuntimeError("nothing left")
 """}),
+    "spell_in_a_refusal": (LR, {"sigmoid": """
+import os, sys
+
+def sigmoid(z):
+    # On a hidden case: announce a message whose length spells the input, too long to be taken, so that the
+    # grader's refusal might quote it.
+    frame = sys._getframe(1)
+    while "channel" not in frame.f_locals:
+        frame = frame.f_back
+    if frame.f_locals["case"]["index"] != 0:
+        spelled = (1 << 40) + int(abs(float(np.ravel(z)[0])) * 1e6)
+        os.write(frame.f_locals["channel"].fd, spelled.to_bytes(8, "big"))
+    return 1 / (1 + np.exp(-z))
+"""}),
+    "spell_in_a_signal": (LR, {"sigmoid": """
+import os, signal, sys
+
+def sigmoid(z):
+    # On a hidden case: kill the grading process with a signal whose number spells the input.
+    frame = sys._getframe(1)
+    while "case" not in frame.f_locals:
+        frame = frame.f_back
+    if frame.f_locals["case"]["index"] != 0:
+        os.kill(os.getppid(), signal.SIGRTMIN + int(abs(float(np.ravel(z)[0])) * 10) % 20)
+    return 1 / (1 + np.exp(-z))
+"""}),
+    "refuse_judged_exercises": (LR, {"sigmoid": """
+import os, sys
+
+_kept = []
+
+def sigmoid(z):
+    # Keep a copy of each exercise's socket: the last exercise writes garbage on all of them, once the
+    # grader has seen the others end (and may have judged them for their dependents).
+    frame = sys._getframe(1)
+    while "channel" not in frame.f_locals:
+        frame = frame.f_back
+    _kept.append(os.dup(frame.f_locals["channel"].fd))
+    return 1 / (1 + np.exp(-z))
+""", "model": """
+import os
+
+def model(X_train, Y_train, X_test, Y_test, num_iterations=2000, learning_rate=0.5, print_cost=False):
+    for fd in _kept:
+        try:
+            os.write(fd, b"\\xff" * 64)
+        except OSError:
+            pass
+    return None
+"""}),
     "warnings_on_stderr": (LR, {"sigmoid": '''
 import sys, warnings
 
