@@ -378,7 +378,8 @@ def test_the_batch_names_the_grade_the_gradebook_could_not_take(course, monkeypa
 ATTACKERS = ["touch_the_server", "write_the_servers_files", "stop_the_grading_process", "signal_the_server",
              "other_system_calls", "hold_memory_in_pipes", "flood_the_channel", "fill_the_grader", "forge_results",
              "kill_every_process", "kill_the_runner", "leave_traces", "write_proc_sys", "mark_tmp",
-             "carry_hidden_inputs", "fork_bomb", "memory_bomb", "monkeypatch_numpy", "find_the_answer_key_" + LR]
+             "carry_hidden_inputs", "fork_bomb", "memory_bomb", "monkeypatch_numpy", "find_the_answer_key_" + LR,
+             "spell_in_a_refusal", "spell_in_a_signal", "refuse_judged_exercises"]
 
 
 def test_no_attacker_changes_the_grade_of_the_students_after_it_on_its_worker(course):
